@@ -1,0 +1,54 @@
+/**
+ * Policies: a policy is a `Kernel` (every named function of the model) plus a name and a
+ * description. `definePolicy` builds one from a base policy and a set of overrides: the overrides
+ * replace the named functions, everything else is inherited through the prototype chain, and all
+ * internal calls go through `this`, so an override is seen by every path that reaches it.
+ *
+ * An override can still call the function it replaces: `base.hugetlbWp.call(this, s, ...)`.
+ */
+import type { Kernel } from './kernel';
+
+export interface Policy extends Kernel {
+  readonly name: string;
+  readonly description: string;
+  /** The policy this one was derived from (none for `linux`). */
+  readonly base: Policy | null;
+  /** The function names this policy replaces (relative to its base). */
+  readonly overrides: readonly (keyof Kernel)[];
+}
+
+export interface PolicySpec {
+  name: string;
+  description: string;
+  overrides: Partial<Kernel>;
+}
+
+export class PolicyError extends Error {}
+
+/** The root policy: the kernel functions themselves. */
+export function rootPolicy(name: string, description: string, ops: Kernel): Policy {
+  return Object.freeze(Object.assign(Object.create(null) as object, ops, { name, description, base: null, overrides: [] })) as Policy;
+}
+
+/** A policy that replaces some named functions of `base` and inherits the rest. */
+export function definePolicy(base: Policy, spec: PolicySpec): Policy {
+  if (typeof spec.name !== 'string' || spec.name === '') throw new PolicyError('a policy needs a non-empty name');
+  const names = Object.keys(spec.overrides) as (keyof Kernel)[];
+  for (const n of names) {
+    if (typeof (base as unknown as Record<string, unknown>)[n] !== 'function') {
+      throw new PolicyError(`policy "${spec.name}": "${String(n)}" is not a function of the model (see model/kernel.ts for the list)`);
+    }
+    if (typeof spec.overrides[n] !== 'function') {
+      throw new PolicyError(`policy "${spec.name}": override "${String(n)}" must be a function`);
+    }
+  }
+  const p = Object.create(base) as Record<string, unknown>;
+  Object.assign(p, spec.overrides);
+  Object.defineProperties(p, {
+    name: { value: spec.name, enumerable: true },
+    description: { value: spec.description, enumerable: true },
+    base: { value: base, enumerable: true },
+    overrides: { value: Object.freeze(names), enumerable: true },
+  });
+  return Object.freeze(p) as unknown as Policy;
+}

@@ -1,0 +1,385 @@
+/**
+ * Turns untrusted JSON into a `Scenario`: checks every field against the vocabulary, applies the
+ * defaults of the contract, and checks name liveness assuming every step succeeds
+ * (`shared/contracts/scenario-v1.md`, "Names"). The first problem found is thrown as a
+ * `ScenarioError` naming the step, the field and the reason.
+ */
+import { VOCABULARY, isOp, type FieldSpec, type Namespace } from './fields';
+import {
+  RESULTS,
+  SCENARIO_FORMAT,
+  type Expectation,
+  type Op,
+  type Result,
+  type Scenario,
+  type Setup,
+  type Step,
+} from './types';
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly where: { file?: string; step?: number; op?: string; field?: string } = {},
+  ) {
+    super(formatWhere(where) + reason);
+    this.name = 'ScenarioError';
+  }
+  withFile(file: string): ScenarioError {
+    return new ScenarioError(this.reason, { ...this.where, file });
+  }
+}
+
+function formatWhere(w: ScenarioError['where']): string {
+  const parts: string[] = [];
+  if (w.file) parts.push(w.file);
+  if (w.step !== undefined) parts.push(`step ${w.step}${w.op ? ` (${w.op})` : ''}`);
+  if (w.field) parts.push(`field "${w.field}"`);
+  return parts.length ? parts.join(', ') + ': ' : '';
+}
+
+/** Parses JSON text; syntax errors name the line and column. */
+export function parseScenarioText(text: string, file?: string): Scenario {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    let where = '';
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos);
+      const line = before.split('\n').length;
+      const col = pos - before.lastIndexOf('\n');
+      where = ` at line ${line}, column ${col}`;
+    }
+    throw new ScenarioError(`not valid JSON${where}: ${msg}`, { file });
+  }
+  try {
+    return validateScenario(data);
+  } catch (e) {
+    if (e instanceof ScenarioError && file) throw e.withFile(file);
+    throw e;
+  }
+}
+
+const TOP_LEVEL = new Set(['format', 'name', 'description', 'source', 'setup', 'requiresCleanPool', 'modelOnly', 'steps']);
+const STEP_COMMON = new Set(['op', 'expect', 'note']);
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function show(x: unknown): string {
+  return JSON.stringify(x) ?? String(x);
+}
+
+function checkCount(v: unknown, min: number, err: (r: string) => ScenarioError): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw err(`expected a whole number, got ${show(v)}`);
+  if (v < min) throw err(`must be at least ${min}, got ${v}`);
+  if (v > 1_000_000) throw err(`${v} is too large (at most 1000000 pages)`);
+  return v;
+}
+
+/** Validates parsed JSON. Throws `ScenarioError` on the first problem. */
+export function validateScenario(data: unknown): Scenario {
+  if (!isRecord(data)) throw new ScenarioError('a scenario must be a JSON object');
+  for (const k of Object.keys(data)) {
+    if (!TOP_LEVEL.has(k)) throw new ScenarioError(`unknown top-level field "${k}"`, { field: k });
+  }
+  if (data.format !== SCENARIO_FORMAT) {
+    throw new ScenarioError(`expected "${SCENARIO_FORMAT}", got ${show(data.format)}`, { field: 'format' });
+  }
+  if (typeof data.name !== 'string' || data.name === '') {
+    throw new ScenarioError('a scenario needs a non-empty "name"', { field: 'name' });
+  }
+  for (const k of ['description', 'source'] as const) {
+    if (data[k] !== undefined && typeof data[k] !== 'string') throw new ScenarioError('must be a string', { field: k });
+  }
+  for (const k of ['requiresCleanPool', 'modelOnly'] as const) {
+    if (data[k] !== undefined && typeof data[k] !== 'boolean') throw new ScenarioError('must be true or false', { field: k });
+  }
+  const setup = validateSetup(data.setup);
+  if (!Array.isArray(data.steps)) throw new ScenarioError('"steps" must be an array', { field: 'steps' });
+
+  const names = new NameTracker();
+  const steps = data.steps.map((raw, i) => validateStep(raw, i, names));
+  const scenario: Scenario = { format: SCENARIO_FORMAT, name: data.name, setup, steps };
+  if (typeof data.description === 'string') scenario.description = data.description;
+  if (typeof data.source === 'string') scenario.source = data.source;
+  if (data.requiresCleanPool === true) scenario.requiresCleanPool = true;
+  if (data.modelOnly === true) scenario.modelOnly = true;
+  return scenario;
+}
+
+function validateSetup(raw: unknown): Setup {
+  const setup: Setup = { nr_hugepages: 0, nr_overcommit_hugepages: 0 };
+  if (raw === undefined) return setup;
+  if (!isRecord(raw)) throw new ScenarioError('"setup" must be an object', { field: 'setup' });
+  for (const [k, v] of Object.entries(raw)) {
+    if (k !== 'nr_hugepages' && k !== 'nr_overcommit_hugepages') {
+      throw new ScenarioError(`unknown field "${k}" (expected nr_hugepages, nr_overcommit_hugepages)`, { field: `setup.${k}` });
+    }
+    setup[k] = checkCount(v, 0, (r) => new ScenarioError(r, { field: `setup.${k}` }));
+  }
+  return setup;
+}
+
+function validateStep(raw: unknown, index: number, names: NameTracker): Step {
+  if (!isRecord(raw)) throw new ScenarioError('a step must be a JSON object', { step: index });
+  const op = raw.op;
+  if (!isOp(op)) {
+    throw new ScenarioError(
+      op === undefined ? 'missing "op"' : `unknown op ${show(op)} (known: ${Object.keys(VOCABULARY).join(', ')})`,
+      { step: index, field: 'op' },
+    );
+  }
+  const spec = VOCABULARY[op] as Record<string, FieldSpec>;
+  const err = (field: string | undefined, reason: string) => new ScenarioError(reason, { step: index, op, field });
+  for (const k of Object.keys(raw)) {
+    if (!STEP_COMMON.has(k) && !(k in spec)) {
+      throw err(k, `unknown field for ${op} (fields: ${Object.keys(spec).join(', ')})`);
+    }
+  }
+  if (raw.note !== undefined && typeof raw.note !== 'string') throw err('note', 'must be a string');
+  const step: Record<string, unknown> = { op };
+  for (const [field, fs] of Object.entries(spec)) {
+    const v = raw[field];
+    if (v === undefined) {
+      if ('default' in fs) step[field] = fs.default;
+      else if (!fs.optional && !fs.contextDefault) throw err(field, `required field is missing`);
+      continue;
+    }
+    step[field] = checkField(v, fs, (r) => err(field, r));
+  }
+  names.apply(op, step, index, err);
+  if (raw.expect !== undefined) step.expect = validateExpect(raw.expect, (f, r) => err(f, r));
+  if (raw.note !== undefined) step.note = raw.note;
+  return step as unknown as Step;
+}
+
+function checkField(v: unknown, fs: FieldSpec, err: (r: string) => ScenarioError): unknown {
+  const t = fs.type;
+  switch (t.kind) {
+    case 'count':
+      return checkCount(v, t.min, err);
+    case 'byte':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 255) {
+        throw err(`expected a byte value 1..255, got ${show(v)}`);
+      }
+      return v;
+    case 'name':
+      if (typeof v !== 'string' || v === '') throw err(`expected a non-empty name, got ${show(v)}`);
+      return v;
+    case 'enum':
+      if (typeof v !== 'string' || !t.values.includes(v)) throw err(`expected one of ${t.values.map((x) => `"${x}"`).join(', ')}, got ${show(v)}`);
+      return v;
+    case 'bool':
+      if (typeof v !== 'boolean') throw err(`expected true or false, got ${show(v)}`);
+      return v;
+  }
+}
+
+function validateExpect(raw: unknown, err: (field: string, r: string) => ScenarioError): Expectation {
+  if (!isRecord(raw)) throw err('expect', 'must be an object');
+  const out: Expectation = {};
+  for (const [k, v] of Object.entries(raw)) {
+    switch (k) {
+      case 'result':
+        if (typeof v !== 'string' || !RESULTS.includes(v as Result)) {
+          throw err('expect.result', `expected one of ${RESULTS.join(', ')}, got ${show(v)}`);
+        }
+        out.result = v as Result;
+        break;
+      case 'value':
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw err('expect.value', `expected a byte 0..255, got ${show(v)}`);
+        out.value = v;
+        break;
+      case 'counters': {
+        if (!isRecord(v)) throw err('expect.counters', 'must be an object');
+        const c: Record<string, number> = {};
+        for (const [ck, cv] of Object.entries(v)) {
+          if (!['total', 'free', 'rsvd', 'surp'].includes(ck)) throw err(`expect.counters.${ck}`, 'unknown counter (total, free, rsvd, surp)');
+          if (typeof cv !== 'number' || !Number.isInteger(cv)) throw err(`expect.counters.${ck}`, `expected a whole number, got ${show(cv)}`);
+          c[ck] = cv;
+        }
+        out.counters = c;
+        break;
+      }
+      case 'mounts': {
+        if (!isRecord(v)) throw err('expect.mounts', 'must be an object');
+        const m: Record<string, Record<string, number | null>> = {};
+        for (const [mk, mv] of Object.entries(v)) {
+          if (!isRecord(mv)) throw err(`expect.mounts.${mk}`, 'must be an object');
+          const st: Record<string, number | null> = {};
+          for (const [sk, sv] of Object.entries(mv)) {
+            if (sk !== 'blocks' && sk !== 'bfree') throw err(`expect.mounts.${mk}.${sk}`, 'unknown field (blocks, bfree)');
+            if (sv !== null && (typeof sv !== 'number' || !Number.isInteger(sv))) throw err(`expect.mounts.${mk}.${sk}`, `expected a whole number or null, got ${show(sv)}`);
+            st[sk] = sv as number | null;
+          }
+          m[mk] = st;
+        }
+        out.mounts = m;
+        break;
+      }
+      default:
+        throw err(`expect.${k}`, 'unknown field (result, value, counters, mounts)');
+    }
+  }
+  return out;
+}
+
+/**
+ * Static name liveness, assuming every step succeeds. Mapping names are per process and record
+ * the size of the range their creating step asked for, so steps acting outside it are rejected.
+ */
+class NameTracker {
+  private procs = new Map<string, Map<string, number>>([['p0', new Map()]]);
+  private ended = new Map<string, number>(); // "ns:name" -> step that ended it
+  private files = new Map<string, string>(); // file -> mount
+  private mounts = new Set<string>(['default']);
+  private segs = new Map<string, number>(); // seg -> pages
+
+  apply(op: Op, s: Record<string, unknown>, index: number, err: (f: string | undefined, r: string) => ScenarioError): void {
+    const need = (ns: Namespace, field: string) => {
+      const n = s[field] as string;
+      if (!this.live(ns, n)) {
+        const end = this.ended.get(`${ns}:${n}`);
+        const what = `${NS_WORD[ns]} "${n}"`;
+        throw err(field, end !== undefined ? `${what} no longer exists (step ${end} ended it)` : `${what} does not exist (no earlier step creates it)`);
+      }
+      return n;
+    };
+    const fresh = (ns: Namespace, field: string) => {
+      const n = s[field] as string;
+      if (this.live(ns, n)) throw err(field, `${NS_WORD[ns]} "${n}" already exists`);
+      return n;
+    };
+    const mapping = (): { maps: Map<string, number>; range: number } => {
+      const proc = need('proc', 'proc');
+      const maps = this.procs.get(proc)!;
+      const map = s.map as string;
+      const range = maps.get(map);
+      if (range === undefined) {
+        throw err('map', `mapping "${map}" does not exist in process "${proc}" (no earlier mmap, mremap "to" or shmat creates it there)`);
+      }
+      return { maps, range };
+    };
+    const within = (range: number, what: string) => {
+      const offset = s.offset as number;
+      if (offset >= range && !(range === 0 && offset === 0)) throw err('offset', `offset ${offset} is outside ${what} (${range} pages)`);
+      if (s.pages === undefined) s.pages = range - offset;
+      const pages = s.pages as number;
+      if (offset + pages > range) throw err('pages', `pages ${offset}..${offset + pages - 1} go beyond ${what} (${range} pages)`);
+    };
+
+    switch (op) {
+      case 'setPool':
+      case 'setOvercommit':
+        return;
+      case 'mount':
+        fresh('mount', 'mount');
+        this.mounts.add(s.mount as string);
+        return;
+      case 'umount': {
+        const m = need('mount', 'mount');
+        if (m === 'default') throw err('mount', 'the "default" mount cannot be unmounted');
+        this.mounts.delete(m);
+        this.end('mount', m, index);
+        for (const [f, fm] of this.files) if (fm === m) { this.files.delete(f); this.end('file', f, index); }
+        return;
+      }
+      case 'create':
+        fresh('file', 'file');
+        this.files.set(s.file as string, need('mount', 'mount'));
+        return;
+      case 'unlink':
+        this.files.delete(need('file', 'file'));
+        this.end('file', s.file as string, index);
+        return;
+      case 'truncate':
+      case 'fallocate':
+        need('file', 'file');
+        return;
+      case 'mmap': {
+        const proc = need('proc', 'proc');
+        if (s.file !== undefined) need('file', 'file');
+        else if (s.offset !== 0) throw err('offset', 'an anonymous mapping has no file offset');
+        this.procs.get(proc)!.set(s.map as string, s.pages as number);
+        return;
+      }
+      case 'munmap':
+      case 'madvise':
+      case 'mprotect': {
+        const { range } = mapping();
+        within(range, `mapping "${s.map}"`);
+        return;
+      }
+      case 'mremap': {
+        const { maps, range } = mapping();
+        const offset = s.offset as number;
+        const oldPages = s.oldPages as number;
+        if (offset > range || offset + oldPages > range) {
+          throw err('oldPages', `pages ${offset}..${offset + oldPages - 1} go beyond mapping "${s.map}" (${range} pages)`);
+        }
+        if (s.to !== undefined) maps.set(s.to as string, s.newPages as number);
+        return;
+      }
+      case 'read':
+      case 'write': {
+        const { range } = mapping();
+        if ((s.page as number) >= range) throw err('page', `page ${s.page} is outside mapping "${s.map}" (${range} pages)`);
+        if (op === 'write' && s.value === undefined) s.value = 1 + (index % 255);
+        return;
+      }
+      case 'fork': {
+        const parent = need('proc', 'proc');
+        const child = fresh('proc', 'child');
+        this.procs.set(child, new Map(this.procs.get(parent)!));
+        return;
+      }
+      case 'exit': {
+        const p = need('proc', 'proc');
+        this.procs.delete(p);
+        this.end('proc', p, index);
+        return;
+      }
+      case 'shmget':
+        this.segs.set(fresh('seg', 'seg'), s.pages as number);
+        return;
+      case 'shmat': {
+        const proc = need('proc', 'proc');
+        const seg = need('seg', 'seg');
+        this.procs.get(proc)!.set(s.map as string, this.segs.get(seg)!);
+        return;
+      }
+      case 'shmrm': {
+        const seg = need('seg', 'seg');
+        this.segs.delete(seg);
+        this.end('seg', seg, index);
+        return;
+      }
+    }
+  }
+
+  private live(ns: Namespace, n: string): boolean {
+    switch (ns) {
+      case 'proc':
+        return this.procs.has(n);
+      case 'file':
+        return this.files.has(n);
+      case 'mount':
+        return this.mounts.has(n);
+      case 'seg':
+        return this.segs.has(n);
+      case 'map':
+        return true; // mapping names are checked per process by `mapping()`
+    }
+  }
+
+  private end(ns: Namespace, n: string, index: number): void {
+    this.ended.set(`${ns}:${n}`, index);
+  }
+}
+
+const NS_WORD: Record<Namespace, string> = { proc: 'process', map: 'mapping', file: 'file', mount: 'mount', seg: 'segment' };
