@@ -43,7 +43,9 @@ export function definePolicy(base: Policy, spec: PolicySpec): Policy {
     }
   }
   const p = Object.create(base) as Record<string, unknown>;
-  Object.assign(p, spec.overrides);
+  // defineProperty, not assignment: the base is frozen, and assigning over a frozen inherited
+  // property is refused.
+  for (const n of names) Object.defineProperty(p, n, { value: spec.overrides[n], enumerable: true });
   Object.defineProperties(p, {
     name: { value: spec.name, enumerable: true },
     description: { value: spec.description, enumerable: true },

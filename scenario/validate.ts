@@ -4,6 +4,7 @@
  * (`shared/contracts/scenario-v1.md`, "Names"). The first problem found is thrown as a
  * `ScenarioError` naming the step, the field and the reason.
  */
+import { jsonErrorOffset } from './json-position';
 import { VOCABULARY, isOp, type FieldSpec, type Namespace } from './fields';
 import {
   RESULTS,
@@ -43,11 +44,10 @@ export function parseScenarioText(text: string, file?: string): Scenario {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
+    const msg = (e as Error).message.split('\n')[0]!;
+    const pos = jsonErrorOffset(text);
     let where = '';
-    if (m) {
-      const pos = Number(m[1]);
+    if (pos >= 0) {
       const before = text.slice(0, pos);
       const line = before.split('\n').length;
       const col = pos - before.lastIndexOf('\n');
