@@ -27,7 +27,9 @@ export class PolicyError extends Error {}
 
 /** The root policy: the kernel functions themselves. */
 export function rootPolicy(name: string, description: string, ops: Kernel): Policy {
-  return Object.freeze(Object.assign(Object.create(null) as object, ops, { name, description, base: null, overrides: [] })) as Policy;
+  // A plain object literal keeps V8's fast properties (Object.create(null) would not): every
+  // kernel function is reached through `this.name` on the hot path.
+  return Object.freeze({ ...ops, name, description, base: null, overrides: [] });
 }
 
 /** A policy that replaces some named functions of `base` and inherits the rest. */
