@@ -1,6 +1,7 @@
 /** `hugecheck run SCENARIO.json`: the scenario on the model, a table, every expect checked. */
 import pc from 'picocolors';
-import { runOnModel } from '../model/run';
+import { explainingBug } from '../checker/label';
+import { judgeOnModel } from '../properties/judge';
 import { formatMismatches, formatRunTable, plainStyle, type Style } from '../reports/table';
 import type { Io } from './main';
 import { loadPolicy, loadScenario } from './load';
@@ -8,7 +9,7 @@ import { loadPolicy, loadScenario } from './load';
 export async function runCommand(file: string, opts: { policy: string; json?: boolean }, io: Io): Promise<number> {
   const scenario = loadScenario(file);
   const policy = loadPolicy(opts.policy);
-  const { log: _log, ...trace } = runOnModel(scenario, policy);
+  const { trace, violations } = judgeOnModel(scenario, policy);
   const failed = trace.mismatches.length > 0;
   if (opts.json) {
     io.out(JSON.stringify(trace, null, 2) + '\n');
@@ -18,6 +19,16 @@ export async function runCommand(file: string, opts: { policy: string; json?: bo
   const checked = scenario.steps.filter((s) => s.expect).length;
   io.out(`${scenario.name} on ${trace.runner}${scenario.description ? `: ${scenario.description}` : ''}\n\n`);
   io.out(formatRunTable(scenario, trace, style) + '\n\n');
+  if (violations.size) {
+    io.out(`invariants violated (hugecheck invariants explains each):\n`);
+    for (const [id, v] of violations) {
+      const bug = explainingBug(policy, id, scenario);
+      io.out(`  ${id} at ${v.step === 'final' ? 'the final observation' : `step ${v.step}`}: ${v.message}${bug ? ` [known kernel bug: ${bug.id}]` : ''}\n`);
+    }
+    io.out('\n');
+  } else {
+    io.out(`every invariant of the catalogue holds\n`);
+  }
   if (failed) {
     io.out(`${trace.mismatches.length} mismatch${trace.mismatches.length === 1 ? '' : 'es'}:\n${formatMismatches(scenario, trace.mismatches)}\n`);
     return 1;

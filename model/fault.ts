@@ -4,7 +4,7 @@
  */
 import type { Result } from '../scenario/types';
 import type { Kernel, MmuGather } from './kernel';
-import { findVma, vmaIndex, type Folio, type ModelState, type Process, type Vma } from './state';
+import { findVma, vmaIndex, type Folio, type ModelState, type Process, type Subpool, type Vma } from './state';
 
 /** map_chg states of alloc_hugetlb_folio. */
 const MAP_CHG_REUSE = 0;
@@ -31,7 +31,7 @@ export const faultOps = {
     if (!folio) {
       folio = this.allocSurplusHugetlbFolio(s); // overcommit
       if (!folio) {
-        if (mapChg !== MAP_CHG_REUSE) this.hugepageSubpoolPutPages(s, spool, 1);
+        if (mapChg !== MAP_CHG_REUSE) this.allocHugetlbFolioSubpoolPut(s, spool, gblChg);
         return null;
       }
     }
@@ -43,6 +43,14 @@ export const faultOps = {
     folio.spool = spool;
     if (mapChg !== MAP_CHG_ENFORCED) this.vmaCommitReservation(s, vma, idx);
     return folio;
+  },
+
+  /** out_subpool_put of alloc_hugetlb_folio (6.18): the charge goes back to the subpool only when
+   *  it came from the subpool's min_size reserve (gbl_chg == 0); a size= charge is kept. R-2.3
+   *  describes an older unconditional put; the kernel run in
+   *  scenarios/golden/kernel-runs/k5-failed-fault-size-quota.json shows this one. */
+  allocHugetlbFolioSubpoolPut(this: Kernel, s: ModelState, spool: Subpool | null, gblChg: number): void {
+    if (!gblChg) this.hugetlbAcctMemory(s, -this.hugepageSubpoolPutPages(s, spool, 1));
   },
 
   /** A user load or store: SIGSEGV where nothing is mapped (SEGV_MAPERR) or the protection

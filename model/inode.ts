@@ -7,7 +7,7 @@
 import type { Result } from '../scenario/types';
 import type { Kernel, MmuGather } from './kernel';
 import { regionDel } from './resv';
-import type { Folio, Inode, ModelState, Process, Vma } from './state';
+import { dropInode, type Folio, type Inode, type ModelState, type Process, type Vma } from './state';
 
 /** The pseudo VMA hugetlbfs_fallocate allocates through: shared, never NORESERVE. */
 const FALLOCATE_PROC: Process = { name: '(fallocate)', pid: 0, vmas: [], ptes: new Map(), nextAddr: 0, alive: true };
@@ -92,8 +92,7 @@ export const inodeOps = {
   /** hugetlbfs_evict_inode: truncate to 0, then the map is freed. */
   hugetlbfsEvictInode(this: Kernel, s: ModelState, inode: Inode): void {
     this.removeInodeHugepages(s, inode, 0, Infinity, true);
-    inode.evicted = true;
-    inode.mount?.inodes.delete(inode);
+    dropInode(s, inode);
   },
 
   /** hugetlb_add_to_page_cache: the page joins the cache; its restore flag is cleared. */

@@ -63,6 +63,8 @@ export interface Kernel {
   // ---- allocation and faults (§2, §4) -------------------------------------------------------------
   /** alloc_hugetlb_folio: a page for idx, or null for ENOSPC. */
   allocHugetlbFolio(this: Kernel, s: ModelState, vma: Vma, idx: number, cowFromOwner: boolean): Folio | null;
+  /** out_subpool_put of alloc_hugetlb_folio: undo the subpool charge of a failed allocation. */
+  allocHugetlbFolioSubpoolPut(this: Kernel, s: ModelState, spool: Subpool | null, gblChg: number): void;
   /** The user access that faults (do_user_addr_fault): protection, VMA lookup, then hugetlb_fault. */
   doUserAddrFault(this: Kernel, s: ModelState, p: Process, addr: number, write: boolean): Result;
   /** hugetlb_fault. */
@@ -77,6 +79,8 @@ export interface Kernel {
   // ---- creating mappings (§3) ---------------------------------------------------------------------
   /** hugetlb_reserve_pages: false = ENOMEM, nothing changed. */
   hugetlbReservePages(this: Kernel, s: ModelState, inode: Inode, from: number, to: number, vma: Vma | null, noreserve: boolean): boolean;
+  /** out_put_pages of hugetlb_reserve_pages: undo the subpool charge of a failed reservation. */
+  hugetlbReservePagesPutPages(this: Kernel, s: ModelState, spool: Subpool | null, chg: number, gblReserve: number): void;
   /** hugetlbfs_file_mmap: reserve, then extend i_size for writable mappings. */
   hugetlbfsFileMmap(this: Kernel, s: ModelState, vma: Vma, noreserve: boolean): Errno | null;
   /** do_mmap of a hugetlb mapping (R-3.1..R-3.7). */

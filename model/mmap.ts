@@ -5,7 +5,7 @@
 import type { Errno } from '../scenario/types';
 import type { Kernel, MmapRequest } from './kernel';
 import { regionAdd, regionChg } from './resv';
-import { insertVma, newInode, type Inode, type ModelState, type PrivateResvMap, type Process, type Vma } from './state';
+import { dropInode, insertVma, newInode, type Inode, type ModelState, type PrivateResvMap, type Process, type Subpool, type Vma } from './state';
 
 export const mmapOps = {
   /** R-3.4 hugetlb_reserve_pages. Shared (or SysV, `vma` null): charge the indices the inode map
@@ -28,17 +28,25 @@ export const mmapOps = {
     const gblReserve = this.hugepageSubpoolGetPages(s, spool, chg);
     if (gblReserve < 0) return dropPrivateMap(vma, resv); // size= quota (kernel-observed 11a)
     if (!this.hugetlbAcctMemory(s, gblReserve)) {
-      // out_put_pages: hand back what the subpool gave, so a failure changes nothing (H9).
-      const spoolResv = chg - gblReserve;
-      if (spoolResv) this.hugetlbAcctMemory(s, -this.hugepageSubpoolPutPages(s, spool, spoolResv));
-      if (gblReserve && spool && spool.maxHpages !== -1) {
-        spool.usedHpages -= gblReserve;
-        this.unlockOrReleaseSubpool(s, spool);
-      }
+      this.hugetlbReservePagesPutPages(s, spool, chg, gblReserve);
       return dropPrivateMap(vma, resv);
     }
     if (shared) regionAdd(inode.resvMap, from, to);
     return true;
+  },
+
+  /** The out_put_pages path of hugetlb_reserve_pages (6.18): the min_size pages the subpool gave
+   *  (chg - gbl) are put back while the subpool still counts all chg pages as used, so the refill
+   *  branch is skipped and they return to the global pool (Rsvd drops by them); then used is
+   *  restored. kernel-semantics R-3.4 describes an older `subpool_put(sp, chg)`; the kernel run in
+   *  scenarios/golden/kernel-runs/k4-failed-reserve-min-size.json shows this one. */
+  hugetlbReservePagesPutPages(this: Kernel, s: ModelState, spool: Subpool | null, chg: number, gblReserve: number): void {
+    const spoolResv = chg - gblReserve;
+    if (spoolResv) this.hugetlbAcctMemory(s, -this.hugepageSubpoolPutPages(s, spool, spoolResv));
+    if (gblReserve && spool && spool.maxHpages !== -1) {
+      spool.usedHpages -= gblReserve;
+      this.unlockOrReleaseSubpool(s, spool);
+    }
   },
 
   /** R-3.4/R-3.5 hugetlbfs_file_mmap: reserve, then a writable mapping (shared or private) extends
@@ -73,7 +81,7 @@ export const mmapOps = {
     };
     const err = this.hugetlbfsFileMmap(s, vma, req.noreserve);
     if (err) {
-      if (!req.inode) inode.evicted = true; // the pseudo file goes with the failed mmap
+      if (!req.inode) dropInode(s, inode); // the pseudo file goes with the failed mmap
       return err;
     }
     insertVma(p, vma);

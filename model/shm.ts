@@ -4,7 +4,7 @@
  */
 import type { Errno, Result } from '../scenario/types';
 import type { Kernel } from './kernel';
-import { insertVma, newInode, type Inode, type ModelState, type Process, type Vma } from './state';
+import { dropInode, insertVma, newInode, type Inode, type ModelState, type Process, type Vma } from './state';
 
 export const shmOps = {
   /** newseg: a pseudo inode of the segment's size; the whole segment is reserved now, as if shared
@@ -13,7 +13,7 @@ export const shmOps = {
     if (pages === 0) return 'EINVAL';
     const inode = newInode(s, 'shm', null, pages);
     if (!this.hugetlbReservePages(s, inode, 0, pages, null, noreserve)) {
-      inode.evicted = true;
+      dropInode(s, inode);
       return 'ENOMEM';
     }
     return inode;

@@ -122,6 +122,8 @@ export interface ModelState {
   defaultMount: Mount;
   mounts: Map<string, Mount>;
   processes: Process[];
+  /** Every inode not yet evicted (files, pseudo files, segments). */
+  inodes: Set<Inode>;
   nextId: number;
   /** Kernel log lines (the "killed due to inadequate hugepage pool" message). */
   log: string[];
@@ -138,6 +140,7 @@ export function createState(): ModelState {
     defaultMount,
     mounts: new Map([['default', defaultMount]]),
     processes: [],
+    inodes: new Set(),
     nextId: 1,
     log: [],
   };
@@ -157,7 +160,15 @@ export function newInode(s: ModelState, kind: InodeKind, mount: Mount | null, si
     evicted: false,
   };
   if (mount) mount.inodes.add(inode);
+  s.inodes.add(inode);
   return inode;
+}
+
+/** The inode is gone (evicted, or its creating call failed). */
+export function dropInode(s: ModelState, inode: Inode): void {
+  inode.evicted = true;
+  inode.mount?.inodes.delete(inode);
+  s.inodes.delete(inode);
 }
 
 export function newProcess(s: ModelState, name: string, nextAddr = 0): Process {
@@ -243,6 +254,7 @@ export function cloneState(s: ModelState): ModelState {
     defaultMount: mnt(s.defaultMount)!,
     mounts: new Map(),
     processes: [],
+    inodes: new Set(),
     nextId: s.nextId,
     log: [...s.log],
   };
@@ -251,6 +263,7 @@ export function cloneState(s: ModelState): ModelState {
     out.mounts.set(k, c);
     for (const i of m.inodes) ino(i);
   }
+  for (const i of s.inodes) out.inodes.add(ino(i));
   for (const p of s.processes) {
     const cp: Process = { ...p, vmas: [], ptes: new Map() };
     for (const v of p.vmas) {

@@ -1,8 +1,13 @@
 /** The registry of built-in policies, by name. */
 import type { Policy } from '../policy';
+import { linuxFixed } from './fixes';
+import { KNOWN_BUGS } from './known-bugs';
 import { linux } from './linux';
+import { MUTANTS } from './mutants';
 
-export const POLICIES: ReadonlyMap<string, Policy> = new Map([[linux.name, linux]]);
+export const POLICIES: ReadonlyMap<string, Policy> = new Map(
+  [linux, linuxFixed, ...KNOWN_BUGS.map((b) => b.fix(linux)), ...MUTANTS].map((p) => [p.name, p] as const),
+);
 
 export function findPolicy(name: string): Policy | undefined {
   return POLICIES.get(name);

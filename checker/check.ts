@@ -1,0 +1,106 @@
+/**
+ * The model checker: for each invariant, fast-check generates scenarios and runs them on the
+ * policy; a failure is shrunk (fast-check, then shrinkers/reduce) to a minimal counterexample.
+ *
+ * Known kernel bugs: a counterexample is labelled with a registry bug when it holds under the
+ * policy with that one bug fixed. The search then goes on for violations of the same invariant
+ * that none of the bugs found so far explains, so a known bug never masks a new one.
+ */
+import fc from 'fast-check';
+import { scenarioArbitrary } from '../generator/arbitrary';
+import { DEFAULT_WEIGHTS, type Weights } from '../generator/commands';
+import { KNOWN_BUGS, type KnownBug } from '../model/policies/known-bugs';
+import type { Policy } from '../model/policy';
+import type { Invariant, Violation } from '../properties/invariant';
+import { judgeOnModel } from '../properties/judge';
+import { reduce } from '../shrinkers/reduce';
+import type { Scenario, Step } from '../scenario/types';
+
+export interface CheckOptions {
+  runs: number;
+  seed: number;
+  /** Wall-clock budget for this property, in ms (then fewer runs than asked may be done). */
+  timeLimitMs?: number;
+  weights?: Weights;
+  maxCommands?: number;
+  knownBugs?: readonly KnownBug[];
+  /** Called once per scenario tried (runs and shrink attempts), for progress display. */
+  onTry?: () => void;
+}
+
+export interface FoundViolation {
+  knownBug?: string;
+  counterexample: Scenario;
+  violation: Violation;
+}
+
+export interface PropertyResult {
+  id: string;
+  status: 'held' | 'violated';
+  /** Runs done in the searches (can be below `runs` under a time limit). */
+  runs: number;
+  violations: FoundViolation[];
+  /** A violation no known bug explains was found. */
+  unexpected: boolean;
+  interrupted: boolean;
+}
+
+function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | undefined {
+  return judgeOnModel(s, policy, [inv]).violations.get(inv.id);
+}
+
+export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions): PropertyResult {
+  const registry = opts.knownBugs ?? KNOWN_BUGS;
+  const fixed = new Map(registry.map((b) => [b.id, b.fix(policy)] as const));
+  const explained: KnownBug[] = [];
+  const result: PropertyResult = { id: inv.id, status: 'held', runs: 0, violations: [], unexpected: false, interrupted: false };
+  const deadline = opts.timeLimitMs !== undefined ? Date.now() + opts.timeLimitMs : undefined;
+
+  // A scenario fails when it violates the invariant and no bug found so far explains it.
+  const fails = (s: Scenario) => {
+    opts.onTry?.();
+    return violates(policy, inv, s) !== undefined && explained.every((b) => violates(fixed.get(b.id)!, inv, s) !== undefined);
+  };
+
+  for (let round = 0; round <= registry.length; round++) {
+    const remaining = deadline !== undefined ? deadline - Date.now() : undefined;
+    if (remaining !== undefined && remaining <= 0) {
+      result.interrupted = true;
+      break;
+    }
+    const details = fc.check(fc.property(scenarioArbitrary({ weights: opts.weights ?? DEFAULT_WEIGHTS, maxCommands: opts.maxCommands }), (s) => !fails(s)), {
+      numRuns: opts.runs,
+      seed: opts.seed + round,
+      ...(remaining !== undefined ? { interruptAfterTimeLimit: remaining } : {}),
+    });
+    result.runs += details.numRuns;
+    if (details.interrupted) result.interrupted = true;
+    if (!details.failed || !details.counterexample) break;
+    const minimal = finish(reduce(details.counterexample[0], fails), policy);
+    const violation = violates(policy, inv, minimal)!;
+    const bug = registry.find((b) => !explained.includes(b) && violates(fixed.get(b.id)!, inv, minimal) === undefined);
+    result.status = 'violated';
+    result.violations.push({ ...(bug ? { knownBug: bug.id } : {}), counterexample: minimal, violation });
+    if (!bug) {
+      result.unexpected = true;
+      break;
+    }
+    explained.push(bug);
+  }
+  return result;
+}
+
+/** Names the counterexample and writes what the policy produced into every step's expect. */
+export function finish(s: Scenario, policy: Policy, name = 'counterexample'): Scenario {
+  const { trace } = judgeOnModel(s, policy, []);
+  const steps = s.steps.map((step, i): Step => {
+    const o = trace.steps[i]!;
+    const expect: NonNullable<Step['expect']> = { result: o.result };
+    if (o.value !== undefined) expect.value = o.value;
+    expect.counters = { ...o.counters };
+    const mounts = Object.fromEntries(Object.entries(o.mounts).filter(([m]) => m !== 'default'));
+    if (Object.keys(mounts).length) expect.mounts = mounts;
+    return { ...step, expect };
+  });
+  return { format: s.format, name, setup: s.setup, steps };
+}

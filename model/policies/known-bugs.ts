@@ -1,0 +1,65 @@
+/**
+ * Known kernel bugs: invariant breaks of Linux 6.18 that the `linux` policy reproduces on purpose.
+ * A violation found under `linux` is labelled with one of these only when its counterexample holds
+ * under that bug's fix policy (the checker does that).
+ */
+import { fixFailedFaultSizeQuota, fixFailedReserveMinSize, fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, type Fix } from './fixes';
+
+export interface KnownBug {
+  id: string;
+  title: string;
+  explanation: string;
+  /** Kernel functions and documents. */
+  reference: string;
+  /** Repairs only this bug in a policy (the checker applies it to the policy under check). */
+  fix: Fix;
+}
+
+export const KNOWN_BUGS: readonly KnownBug[] = [
+  {
+    id: 'mremap-partial-private',
+    title: 'A partial mremap move of a private mapping leaks reservations and ownership',
+    explanation:
+      'copy_vma_and_data() calls fixup_hugetlb_reservations() (clear_vma_resv_huge_pages) on the whole, unsplit source VMA before the moved range is split off, so the part ' +
+      'left behind has no reserve map and no HPAGE_RESV_OWNER: its untouched reservations are never returned (until reboot), and its copy-on-write after fork gets SIGBUS in the owner.',
+    reference: 'mm/mremap.c copy_vma_and_data, mm/hugetlb.c clear_vma_resv_huge_pages; kernel-findings.md §1; kernel-observed.md 6g, 6k',
+    fix: fixMremapPartialPrivate,
+  },
+  {
+    id: 'restore-reserve-still-mapped',
+    title: 'Restore-on-zap gives back a reservation for a page a fork child still maps',
+    explanation:
+      '__unmap_hugepage_range() sets the restore-reserve flag and un-consumes the index when the owner zaps an anonymous page, without checking that the page is freed now. ' +
+      'While a child still maps it, the map shows the reservation but Rsvd only gets it back when the child frees the page: Rsvd runs low or negative, and a reserved fault can SIGBUS.',
+    reference: 'mm/hugetlb.c __unmap_hugepage_range (since df7a6d1f6405, v6.8); kernel-findings.md §2; kernel-observed.md 4j, 4k, 4m, 4n, 4n2, 4o, 4p',
+    fix: fixRestoreReserveStillMapped,
+  },
+  {
+    id: 'surplus-restore-release',
+    title: 'With surplus pages, a restored reservation loses its page',
+    explanation:
+      'free_huge_folio() restores a reservation (a min_size subpool refilling its reserve, or an error path) and, because surplus pages exist, releases the page to the buddy ' +
+      'allocator in the same call: Rsvd exceeds Free, and a reserved fault that finds no page and no overcommit room gets SIGBUS.',
+    reference: 'mm/hugetlb.c free_huge_folio, hugepage_subpool_put_pages; kernel-semantics.md R-1.6, I-3; scenarios/golden/kernel-runs/k3-min-size-surplus-restore.json',
+    fix: fixSurplusRestoreRelease,
+  },
+  {
+    id: 'failed-reserve-min-size',
+    title: 'A failed reservation on a size=,min_size= mount gives the mount\'s reserve away',
+    explanation:
+      'When hugetlb_reserve_pages() fails after the subpool handed out min_size pages, out_put_pages puts them back while used_hpages still counts the whole request, ' +
+      'so hugepage_subpool_put_pages() skips the refill and they are dropped from Rsvd instead of returning to the subpool\'s reserve. The failed call changes Rsvd; ' +
+      'unmounting before a later reservation re-balances the subpool releases min_size again and leaves Rsvd negative until reboot.',
+    reference: 'mm/hugetlb.c hugetlb_reserve_pages (out_put_pages), hugepage_subpool_put_pages; scenarios/golden/kernel-runs/k4-failed-reserve-min-size.json',
+    fix: fixFailedReserveMinSize,
+  },
+  {
+    id: 'failed-fault-size-quota',
+    title: 'A failed fault keeps the size= quota it charged',
+    explanation:
+      'alloc_hugetlb_folio() charges the subpool before looking for a page; when none is found it returns the charge only if it came from the min_size reserve ' +
+      '(map_chg && !gbl_chg). A plain size= charge stays: statfs free blocks drop without an allocation, and stay low until the mount goes.',
+    reference: 'mm/hugetlb.c alloc_hugetlb_folio (out_subpool_put); scenarios/golden/kernel-runs/k5-failed-fault-size-quota.json',
+    fix: fixFailedFaultSizeQuota,
+  },
+];

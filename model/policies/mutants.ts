@@ -1,0 +1,100 @@
+/**
+ * Policies with one rule deliberately broken: historical bugs from bug-zoo.md (`bug/Bnn-...`)
+ * and hand-made breaks (`mutant/...`). Each invariant of the catalogue names one that breaks it.
+ */
+import type { Kernel } from '../kernel';
+import { definePolicy, type Policy } from '../policy';
+import { linux } from './linux';
+
+const mutant = (name: string, description: string, overrides: Partial<Kernel>): Policy => definePolicy(linux, { name, description, overrides });
+
+export const MUTANTS: readonly Policy[] = [
+  mutant('bug/B01-chunk-overcommit', 'admission ignores outstanding reservations: gather_surplus_pages compares with Free, not Free - Rsvd (bug-zoo B01)', {
+    gatherSurplusPages(s, delta) {
+      const h = s.h;
+      if (delta <= h.freeHugePages) {
+        h.resvHugePages += delta;
+        return true;
+      }
+      return linux.gatherSurplusPages.call(this, s, delta);
+    },
+  }),
+  mutant('bug/B06-pool-shrink-below-reserve', 'shrinking nr_hugepages frees reserved pages: the floor is the request alone (bug-zoo B06)', {
+    setMaxHugePages(s, count) {
+      const h = s.h;
+      if (count >= h.nrHugePages - h.surplusHugePages) return linux.setMaxHugePages.call(this, s, count);
+      while (count < h.nrHugePages - h.surplusHugePages && h.freeHugePages > 0) {
+        h.nrHugePages--;
+        h.freeHugePages--;
+      }
+      while (count < h.nrHugePages - h.surplusHugePages && h.surplusHugePages < h.nrHugePages) h.surplusHugePages++;
+    },
+  }),
+  mutant('bug/B10-private-unreserved', 'MAP_PRIVATE reserves nothing, as before 2.6.27 (bug-zoo B10)', {
+    hugetlbReservePages(s, inode, from, to, vma, noreserve) {
+      if (vma && !vma.shared) return true;
+      return linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
+    },
+  }),
+  mutant('bug/B12-fork-cow-owner', 'the owner\'s copy-on-write never takes the page back from its children (bug-zoo B12)', {
+    unmapRefPrivate() {},
+  }),
+  mutant('bug/B19-noresv-steals-reserved', 'an unreserved fault may take any free page, reserved or not (bug-zoo B19)', {
+    dequeueHugetlbFolioVma(s, _gblChg) {
+      return linux.dequeueHugetlbFolioVma.call(this, s, 0);
+    },
+  }),
+  mutant('bug/B23-hole-punch-shared-double-consume', 'every shared fault is treated as reserved, also in a punched hole (bug-zoo B23)', {
+    vmaNeedsReservation(s, vma, idx) {
+      return vma.shared ? 0 : linux.vmaNeedsReservation.call(this, s, vma, idx);
+    },
+  }),
+  mutant('bug/B32-mremap-reservation-duplicate', 'mremap leaves the old VMA\'s reservation state in place, so both VMAs return it (bug-zoo B32)', {
+    fixupHugetlbReservations() {},
+  }),
+  mutant('bug/B34-dontneed-lost-reserve', 'zapping an owner\'s page never restores its reservation, as before 6.8 (bug-zoo B34)', {
+    zapRestoresReserve: () => false,
+  }),
+  mutant('mutant/no-undo-on-enomem', 'a reservation that fails keeps the surplus pages it allocated', {
+    gatherSurplusPages(s, delta) {
+      const h = s.h;
+      if (linux.gatherSurplusPages.call(this, s, delta)) return true;
+      while (h.surplusHugePages < h.nrOvercommitHugePages) {
+        h.nrHugePages++;
+        h.surplusHugePages++;
+        h.freeHugePages++;
+      }
+      return false;
+    },
+  }),
+  mutant('mutant/private-write-through', 'a private write to a page-cache page writes the file\'s page instead of copying it', {
+    hugetlbWp(s, p, vma, addr, old) {
+      if (!vma.shared && !old.anon) return 'ok';
+      return linux.hugetlbWp.call(this, s, p, vma, addr, old);
+    },
+  }),
+  mutant('mutant/fault-beyond-eof', 'a fault beyond the end of a file allocates instead of SIGBUS', {
+    hugetlbNoPage(s, p, vma, addr, write) {
+      const inode = vma.inode;
+      const saved = inode.size;
+      inode.size = Number.MAX_SAFE_INTEGER;
+      try {
+        return linux.hugetlbNoPage.call(this, s, p, vma, addr, write);
+      } finally {
+        inode.size = saved;
+      }
+    },
+  }),
+  mutant('mutant/subpool-ignores-size', 'the size= quota is charged but never enforced', {
+    hugepageSubpoolGetPages(s, spool, delta) {
+      if (!spool || spool.maxHpages === -1) return linux.hugepageSubpoolGetPages.call(this, s, spool, delta);
+      const max = spool.maxHpages;
+      spool.maxHpages = Number.MAX_SAFE_INTEGER;
+      try {
+        return linux.hugepageSubpoolGetPages.call(this, s, spool, delta);
+      } finally {
+        spool.maxHpages = max;
+      }
+    },
+  }),
+];

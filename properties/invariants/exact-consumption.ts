@@ -1,0 +1,33 @@
+import { firstStep, type Invariant } from '../invariant';
+
+export const exactConsumption: Invariant = {
+  id: 'exact-consumption',
+  title: 'Instantiating a page consumes exactly the reservation it holds',
+  statement:
+    'A fault that instantiates a page at an index holding a reservation (an owner\'s untouched private page, a reserved shared file index) consumes exactly that ' +
+    'reservation, once: Rsvd drops by one. A fault at an index holding none (a fork child, MAP_NORESERVE, a file index never reserved or whose page a hole punch ' +
+    'removed) consumes none: Rsvd does not move. A touch of a page already present allocates nothing. Indices whose state the scenario cannot tell (after ' +
+    'MAP_POPULATE, a failed fallocate, a zap of a page a child still maps) and faults on min_size mounts are not judged.',
+  source: 'bug-zoo.md H8; kernel-semantics.md I-7, R-2.4, R-4.4, R-8.4',
+  judge(t) {
+    return firstStep(t, (f) => {
+      const x = f.touch;
+      if (!x || f.obs.result !== 'ok') return null;
+      const b = f.before;
+      const a = f.after;
+      const dR = a.rsvd - b.rsvd;
+      const allocated = a.free === b.free - 1 || a.total === b.total + 1;
+      const where = `${x.proc}'s ${x.write ? 'write' : 'read'} of "${x.map}" page ${x.page}`;
+      if (x.noAlloc) {
+        if (a.free !== b.free || a.total !== b.total || dR !== 0) return `${where} touched a present page but the counters moved`;
+        return null;
+      }
+      if (x.mustConsume === undefined) return null;
+      const want = allocated ? -x.mustConsume : 0;
+      if (dR !== want) return `${where} ${allocated ? 'allocated a page and ' : ''}changed Rsvd by ${dR}, expected ${want}`;
+      return null;
+    });
+  },
+  example: { setup: { nr_hugepages: 4 }, steps: [{ op: 'create', file: 'f' }, { op: 'mmap', proc: 'p0', map: 'a', pages: 2, share: 'shared', file: 'f' }, { op: 'write', proc: 'p0', map: 'a', page: 0 }, { op: 'fallocate', file: 'f', offset: 0, pages: 1, punch: true }, { op: 'write', proc: 'p0', map: 'a', page: 0 }, { op: 'write', proc: 'p0', map: 'a', page: 1 }] },
+  brokenBy: 'bug/B23-hole-punch-shared-double-consume',
+};

@@ -1,0 +1,59 @@
+/**
+ * Applies the catalogue: to a trace (any runner), and to a model run (trace plus the model's state
+ * after every step, for the invariants that check state).
+ */
+import { Machine } from '../model/machine';
+import type { Policy } from '../model/policy';
+import { checkExpectation } from '../scenario/expect';
+import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';
+import { CATALOGUE } from './catalogue';
+import type { Invariant, TraceView, Violation } from './invariant';
+import { trackPromises } from './promises';
+
+export interface Judgement {
+  trace: Trace;
+  /** Invariant id -> its first violation. */
+  violations: Map<string, Violation>;
+}
+
+/** Judges a trace with the trace-level invariants. */
+export function judgeTrace(scenario: Scenario, t: { initial: Counters; steps: Observation[]; final: Observation }, invariants: readonly Invariant[] = CATALOGUE): Map<string, Violation> {
+  const view: TraceView = { scenario, initial: t.initial, steps: t.steps, final: t.final, facts: trackPromises(scenario, t.initial, t.steps) };
+  const out = new Map<string, Violation>();
+  for (const inv of invariants) {
+    const v = inv.judge?.(view);
+    if (v) out.set(inv.id, v);
+  }
+  return out;
+}
+
+/** Runs a scenario on the model and judges it, state-level invariants included. */
+export function judgeOnModel(scenario: Scenario, policy: Policy, invariants: readonly Invariant[] = CATALOGUE): Judgement {
+  const m = new Machine(policy, scenario.setup);
+  const initial = m.counters();
+  const stateChecks = invariants.filter((i) => i.checkState);
+  const stateViolations = new Map<string, Violation>();
+  const check = (step: number | 'final') => {
+    for (const inv of stateChecks) {
+      if (stateViolations.has(inv.id)) continue;
+      const msg = inv.checkState!(m.s);
+      if (msg) stateViolations.set(inv.id, { step, message: msg });
+    }
+  };
+  const steps = scenario.steps.map((step, i) => {
+    const obs = m.observe(m.step(step));
+    check(i);
+    return obs;
+  });
+  m.teardown();
+  check('final');
+  const final = m.observe('ok');
+  const violations = judgeTrace(scenario, { initial, steps, final }, invariants);
+  for (const [id, v] of stateViolations) {
+    const other = violations.get(id);
+    if (!other || (typeof v.step === 'number' && (other.step === 'final' || v.step < other.step))) violations.set(id, v);
+  }
+  const mismatches = scenario.steps.flatMap((s, i) => checkExpectation(i, s.expect, steps[i]!));
+  const trace: Trace = { format: TRACE_FORMAT, scenario: scenario.name, runner: `model:${policy.name}`, initial, steps, final, mismatches };
+  return { trace, violations };
+}

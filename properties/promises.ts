@@ -1,0 +1,489 @@
+/**
+ * What a scenario promised, step by step: an independent reading of the scenario and its observed
+ * results (not of any model's internals), so that invariants can judge a model trace and a
+ * real-kernel trace alike.
+ *
+ * It follows names, file sizes, which file indices hold a shared reservation, which private pages
+ * belong to a reserving owner, which pages are known to be present, and the data a read should see.
+ * Where the scenario alone cannot tell (a MAP_POPULATE that may have stopped early, a fallocate that
+ * failed half-way), the fact becomes "unknown" and invariants do not judge it.
+ */
+import type { Counters, MountStat, Observation, Scenario, Step } from '../scenario/types';
+
+/** A file-like object: a hugetlbfs file, the pseudo file of a MAP_HUGETLB mapping, or a segment. */
+interface Obj {
+  key: string;
+  kind: 'file' | 'anon' | 'shm';
+  /** i_size in pages; fixed for anon and shm. */
+  size: number;
+  /** Indices a reserving shared mapping or shmget promised (R-13.1), until truncate or punch. */
+  guaranteed: Set<number>;
+  /** Shared reservation state per index, as the kernel's inode map would have it (R-1.8). */
+  resv: Map<number, 'reserved' | 'present' | 'unknown'>;
+  /** Page-cache contents of present pages (first byte). */
+  data: Map<number, number>;
+  /** Data of some indices is not known (a populate or fallocate of unknown extent). */
+  dataUnknown: Set<number>;
+  /** On a mount with min_size: unreserved faults may take the subpool's reserve (R-1.1). */
+  minMount: boolean;
+  /** On a mount with size=: faults can fail on the quota. */
+  sizeMount: boolean;
+  mount: string;
+  mappings: Set<MapState>;
+}
+
+/** What a private page of one process holds. */
+type PrivatePage =
+  | { kind: 'own'; value: number; exclusive: boolean }
+  | { kind: 'cache' }
+  | { kind: 'unknown' };
+
+interface MapState {
+  proc: string;
+  obj: Obj;
+  shared: boolean;
+  /** File index of page 0 of the name's range. */
+  base: number;
+  pages: number;
+  prot: Array<'rw' | 'r' | 'none' | 'unknown'>;
+  unmapped: Set<number>;
+  /** The creator of a reserving private mapping (R-13.2); children and NORESERVE are not. */
+  owner: boolean;
+  /** Owner pages whose reservation is gone by design: zapped while Surp > 0 (R-9.3). */
+  lostReservation: Set<number>;
+  /** Owner pages whose reservation was consumed by an allocation. */
+  consumed: Set<number>;
+  /** Owner pages whose reservation state is not known (zapped while shared with a child). */
+  resvUnknown: Set<number>;
+  /** Private pages present in this process. */
+  priv: Map<number, PrivatePage>;
+}
+
+export interface TouchFacts {
+  proc: string;
+  map: string;
+  page: number;
+  write: boolean;
+  shared: boolean;
+  objKind: 'file' | 'anon' | 'shm';
+  idx: number;
+  /** The page lies at or beyond the file's size (R-4.2: SIGBUS by design). */
+  beyondEof: boolean;
+  /** Whether the file's page cache holds this index (a fault maps such a page even beyond EOF). */
+  cached: 'yes' | 'no' | 'unknown';
+  /** The touch is by the owner of a reserving private mapping, on a page whose reservation stands. */
+  ownerGuaranteed: boolean;
+  /** A reserving shared mapping or segment promised this index (R-13.1). */
+  sharedGuaranteed: boolean;
+  /** The page is unmapped or its protection forbids the access (undefined: not known). */
+  segv: boolean | undefined;
+  /** The value a successful read must return, when known. */
+  expectedValue?: number;
+  /** How many reservations the touch must consume if it allocates: 1, 0, or undefined when unknown. */
+  mustConsume?: 0 | 1;
+  /** The touch cannot allocate (the page is present and the access needs no copy). */
+  noAlloc: boolean;
+}
+
+export interface StepFacts {
+  index: number;
+  step: Step;
+  obs: Observation;
+  before: Counters;
+  after: Counters;
+  mountsBefore: Record<string, MountStat>;
+  touch?: TouchFacts;
+  /** A reserving request (mmap/shmget/mount min_size) and how many pages it may need at most. */
+  reservation?: { pages: number; sizeLimited: boolean; bfreeBefore: number | null };
+}
+
+const DEFAULT_MOUNTS: Record<string, MountStat> = { default: { blocks: null, bfree: null } };
+
+export function trackPromises(scenario: Scenario, initial: Counters, steps: Observation[]): StepFacts[] {
+  return new Tracker(scenario).run(initial, steps);
+}
+
+class Tracker {
+  private procs = new Map<string, Map<string, MapState>>([['p0', new Map()]]);
+  private files = new Map<string, Obj>();
+  private segs = new Map<string, Obj>();
+  private mounts = new Map<string, { min: boolean; size: boolean }>([['default', { min: false, size: false }]]);
+  private gen = 0;
+
+  constructor(private scenario: Scenario) {}
+
+  run(initial: Counters, steps: Observation[]): StepFacts[] {
+    const out: StepFacts[] = [];
+    let before = initial;
+    let mountsBefore = DEFAULT_MOUNTS;
+    this.scenario.steps.forEach((step, index) => {
+      const obs = steps[index]!;
+      const facts: StepFacts = { index, step, obs, before, after: obs.counters, mountsBefore };
+      this.apply(step, obs, facts);
+      out.push(facts);
+      before = obs.counters;
+      mountsBefore = obs.mounts;
+    });
+    return out;
+  }
+
+  private newObj(kind: Obj['kind'], size: number, mount: string): Obj {
+    const m = this.mounts.get(mount) ?? { min: false, size: false };
+    return {
+      key: `${kind}#${this.gen++}`, kind, size, guaranteed: new Set(), resv: new Map(), data: new Map(),
+      dataUnknown: new Set(), minMount: m.min, sizeMount: m.size, mount, mappings: new Set(),
+    };
+  }
+
+  private mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean): MapState {
+    const ms: MapState = {
+      proc, obj, shared, base, pages, prot: new Array(pages).fill(prot), unmapped: new Set(), owner,
+      lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(),
+    };
+    const maps = this.procs.get(proc)!;
+    const old = maps.get(name);
+    if (old) old.obj.mappings.delete(old);
+    maps.set(name, ms);
+    obj.mappings.add(ms);
+    return ms;
+  }
+
+  private apply(step: Step, obs: Observation, f: StepFacts): void {
+    const ok = obs.result === 'ok';
+    if (obs.result === 'skipped') return;
+    switch (step.op) {
+      case 'setPool':
+      case 'setOvercommit':
+        return;
+      case 'mount': {
+        if (step.minSize !== undefined) f.reservation = { pages: step.minSize, sizeLimited: false, bfreeBefore: null };
+        if (ok) this.mounts.set(step.mount, { min: step.minSize !== undefined && step.minSize > 0, size: step.size !== undefined });
+        return;
+      }
+      case 'umount':
+        if (ok) {
+          for (const [name, o] of this.files) if (o.mount === step.mount) this.files.delete(name);
+          this.mounts.delete(step.mount);
+        }
+        return;
+      case 'create':
+        if (ok) this.files.set(step.file, this.newObj('file', 0, step.mount));
+        return;
+      case 'unlink':
+        if (ok) this.files.delete(step.file);
+        return;
+      case 'truncate': {
+        const o = this.files.get(step.file);
+        if (!o || !ok) return;
+        o.size = step.pages;
+        this.dropFrom(o, step.pages, Infinity, true, f.before);
+        return;
+      }
+      case 'fallocate': {
+        const o = this.files.get(step.file);
+        if (!o) return;
+        const from = step.offset;
+        const to = step.offset + step.pages;
+        if (step.punch) {
+          if (ok) this.dropFrom(o, from, to, false, f.before);
+          return;
+        }
+        for (let i = from; i < to; i++) {
+          const st = o.resv.get(i);
+          if (ok) {
+            if (st !== 'present') o.data.set(i, 0);
+            o.resv.set(i, 'present');
+          } else if (st !== 'present') {
+            o.resv.set(i, 'unknown');
+            o.dataUnknown.add(i);
+          }
+        }
+        if (ok && o.size < to) o.size = to;
+        return;
+      }
+      case 'mmap': {
+        const procMaps = this.procs.get(step.proc);
+        if (!procMaps) return;
+        let obj: Obj;
+        if (step.file !== undefined) {
+          const o = this.files.get(step.file);
+          if (!o) return;
+          obj = o;
+          const sp = this.mounts.get(o.mount);
+          f.reservation = step.noreserve ? undefined : { pages: step.pages, sizeLimited: Boolean(sp?.size), bfreeBefore: f.mountsBefore[o.mount]?.bfree ?? null };
+        } else {
+          obj = this.newObj('anon', step.pages, 'default');
+          if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null };
+        }
+        if (!ok) return;
+        const shared = step.share === 'shared';
+        const ms = this.mapState(step.proc, step.map, obj, shared, step.offset, step.pages, step.prot, !shared && !step.noreserve);
+        const to = step.offset + step.pages;
+        if (shared && !step.noreserve) {
+          for (let i = step.offset; i < to; i++) {
+            obj.guaranteed.add(i);
+            if (!obj.resv.has(i)) obj.resv.set(i, 'reserved');
+          }
+        }
+        if (step.prot === 'rw' && obj.size < to) obj.size = to;
+        if (step.populate && step.prot !== 'none') {
+          // Populated as far as the pool allowed: which pages is not known from the scenario.
+          for (let p = 0; p < step.pages; p++) {
+            const i = step.offset + p;
+            if (shared) {
+              if (obj.resv.get(i) !== 'present') {
+                obj.resv.set(i, 'unknown');
+                obj.dataUnknown.add(i);
+              }
+            } else {
+              ms.priv.set(p, { kind: 'unknown' });
+              if (ms.owner) ms.resvUnknown.add(p);
+            }
+          }
+        }
+        return;
+      }
+      case 'munmap': {
+        const ms = this.procs.get(step.proc)?.get(step.map);
+        if (!ms || !ok) return;
+        for (let p = step.offset; p < step.offset + step.pages; p++) {
+          ms.unmapped.add(p);
+          ms.priv.delete(p);
+        }
+        return;
+      }
+      case 'mremap': {
+        const maps = this.procs.get(step.proc);
+        const ms = maps?.get(step.map);
+        if (!maps || !ms || !ok) return;
+        const from = step.offset;
+        if (step.to === undefined) {
+          for (let p = from + step.newPages; p < from + step.oldPages; p++) {
+            ms.unmapped.add(p);
+            ms.priv.delete(p);
+          }
+          return;
+        }
+        // A move: the new name takes the moved pages (and, by design, their reservations and
+        // ownership, R-7.3); the pages left behind keep theirs (what the kernel intends).
+        const moved = this.mapState(step.proc, step.to, ms.obj, ms.shared, ms.base + from, step.newPages, 'rw', ms.owner);
+        for (let p = 0; p < step.newPages; p++) {
+          const src = from + p;
+          moved.prot[p] = ms.prot[src] ?? 'rw';
+          if (ms.unmapped.has(src)) moved.unmapped.add(p);
+          const pp = ms.priv.get(src);
+          if (pp) moved.priv.set(p, pp);
+          if (ms.lostReservation.has(src)) moved.lostReservation.add(p);
+          if (ms.consumed.has(src)) moved.consumed.add(p);
+          if (ms.resvUnknown.has(src)) moved.resvUnknown.add(p);
+        }
+        if (step.to !== step.map) {
+          maps.set(step.map, ms); // the source name keeps its (now partly unmapped) range
+          ms.obj.mappings.add(ms);
+        }
+        for (let p = from; p < from + step.oldPages; p++) {
+          ms.unmapped.add(p);
+          ms.priv.delete(p);
+        }
+        return;
+      }
+      case 'madvise': {
+        const ms = this.procs.get(step.proc)?.get(step.map);
+        if (!ms) return;
+        if (step.advice === 'remove') {
+          // Applied VMA by VMA; an error part-way leaves an unknown extent behind.
+          if (ms.shared) this.dropFrom(ms.obj, ms.base + step.offset, ms.base + step.offset + step.pages, false, f.before, !ok);
+          return;
+        }
+        if (ms.shared) return; // DONTNEED on shared pages keeps them in the page cache (R-9.3)
+        for (let p = step.offset; p < step.offset + step.pages; p++) this.zapPrivate(ms, p, f.before);
+        return;
+      }
+      case 'mprotect': {
+        const ms = this.procs.get(step.proc)?.get(step.map);
+        if (!ms) return;
+        // On ENOMEM the change stopped at a hole: which pages changed is not known.
+        for (let p = step.offset; p < step.offset + step.pages; p++) ms.prot[p] = ok ? step.prot : 'unknown';
+        return;
+      }
+      case 'read':
+      case 'write':
+        this.touch(step.proc, step.map, step.page, step.op === 'write', step.op === 'write' ? step.value : undefined, obs, f);
+        return;
+      case 'fork': {
+        const parent = this.procs.get(step.proc);
+        if (!parent || !ok) return;
+        const child = new Map<string, MapState>();
+        for (const [name, ms] of parent) {
+          const c: MapState = {
+            ...ms, proc: step.child, prot: [...ms.prot], unmapped: new Set(ms.unmapped), owner: false,
+            lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(),
+          };
+          for (const [p, pp] of ms.priv) {
+            const shared = pp.kind === 'own' ? { ...pp, exclusive: false } : pp;
+            ms.priv.set(p, shared);
+            c.priv.set(p, shared.kind === 'own' ? { ...shared } : shared);
+          }
+          child.set(name, c);
+          ms.obj.mappings.add(c);
+        }
+        this.procs.set(step.child, child);
+        return;
+      }
+      case 'exit': {
+        const maps = this.procs.get(step.proc);
+        if (!maps || !ok) return;
+        for (const ms of maps.values()) ms.obj.mappings.delete(ms);
+        this.procs.delete(step.proc);
+        return;
+      }
+      case 'shmget': {
+        if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null };
+        if (!ok) return;
+        const o = this.newObj('shm', step.pages, 'default');
+        if (!step.noreserve) for (let i = 0; i < step.pages; i++) {
+          o.guaranteed.add(i);
+          o.resv.set(i, 'reserved');
+        }
+        this.segs.set(step.seg, o);
+        return;
+      }
+      case 'shmat': {
+        const o = this.segs.get(step.seg);
+        if (!o || !ok || !this.procs.has(step.proc)) return;
+        this.mapState(step.proc, step.map, o, true, 0, o.size, 'rw', false);
+        return;
+      }
+      case 'shmrm':
+        if (ok) this.segs.delete(step.seg);
+        return;
+    }
+  }
+
+  /** A private page leaves this process's page table (DONTNEED, truncate, punch). */
+  private zapPrivate(ms: MapState, p: number, before: Counters): void {
+    const pp = ms.priv.get(p);
+    if (!pp) return;
+    ms.priv.delete(p);
+    if (!ms.owner) return;
+    if (pp.kind === 'cache') return; // a page-cache page: the owner's reservation is untouched
+    if (pp.kind === 'unknown') {
+      ms.resvUnknown.add(p);
+      return;
+    }
+    if (before.surp > 0) {
+      ms.lostReservation.add(p); // R-9.3: no restore while surplus pages exist
+      ms.consumed.delete(p);
+    } else if (pp.exclusive) {
+      ms.consumed.delete(p); // R-9.2: the reservation is restored
+    } else {
+      ms.resvUnknown.add(p); // shared with a child: the kernel restores too early (kernel-findings §2)
+    }
+  }
+
+  /** Truncate (truncate = true) or punch of file indices [from, to). */
+  private dropFrom(o: Obj, from: number, to: number, truncate: boolean, before: Counters, partial = false): void {
+    for (const i of [...o.guaranteed]) if (i >= from && i < to) o.guaranteed.delete(i);
+    for (const [i, st] of [...o.resv]) {
+      if (i < from || i >= to) continue;
+      if (partial) o.resv.set(i, 'unknown');
+      else if (truncate || st === 'present') o.resv.delete(i);
+      else if (st === 'unknown') o.resv.set(i, 'unknown');
+      // an untouched reserved index keeps its reservation on punch (R-8.4, kernel-observed 7c)
+    }
+    for (const i of [...o.data.keys()]) if (i >= from && i < to) o.data.delete(i);
+    for (const i of [...o.dataUnknown]) if (i >= from && i < to && !partial) o.dataUnknown.delete(i);
+    // Truncate and punch zap private copies in every mapping of the file (kernel-findings §3).
+    for (const ms of o.mappings) {
+      if (ms.shared) continue;
+      for (let p = 0; p < ms.pages; p++) {
+        const i = ms.base + p;
+        if (i >= from && i < to) this.zapPrivate(ms, p, before);
+      }
+    }
+  }
+
+  private touch(proc: string, map: string, page: number, write: boolean, value: number | undefined, obs: Observation, f: StepFacts): void {
+    const ms = this.procs.get(proc)?.get(map);
+    if (!ms) return;
+    const o = ms.obj;
+    const idx = ms.base + page;
+    const prot = ms.prot[page] ?? 'rw';
+    const segv = ms.unmapped.has(page) || prot === 'none' || (write && prot === 'r') ? true : prot === 'unknown' ? undefined : false;
+    const beyondEof = idx >= o.size;
+    const rs = o.resv.get(idx);
+    const t: TouchFacts = {
+      proc, map, page, write, shared: ms.shared, objKind: o.kind, idx, beyondEof, segv, noAlloc: false,
+      cached: rs === 'present' ? 'yes' : rs === 'unknown' ? 'unknown' : 'no',
+      ownerGuaranteed: ms.owner && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page),
+      sharedGuaranteed: ms.shared && o.guaranteed.has(idx),
+    };
+    f.touch = t;
+    const ok = obs.result === 'ok';
+    if (ms.shared) {
+      const st = o.resv.get(idx);
+      if (st === 'present') t.noAlloc = true;
+      else if (st === 'reserved') t.mustConsume = 1;
+      else if (st === undefined && !o.minMount) t.mustConsume = 0;
+      if (!o.dataUnknown.has(idx)) t.expectedValue = o.data.get(idx) ?? 0;
+      if (ok) {
+        o.resv.set(idx, 'present');
+        if (write) {
+          o.data.set(idx, value!);
+          o.dataUnknown.delete(idx);
+        } else if (!o.data.has(idx) && !o.dataUnknown.has(idx)) {
+          o.data.set(idx, 0);
+        }
+      }
+      return;
+    }
+    // Private mapping.
+    const pp = ms.priv.get(page);
+    const cached = o.resv.get(idx) === 'present';
+    const cacheUnknown = o.resv.get(idx) === 'unknown';
+    const reservedOwner = ms.owner && !ms.consumed.has(page) && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page);
+    const consumeIfAlloc: 0 | 1 | undefined = ms.resvUnknown.has(page) ? undefined : reservedOwner ? 1 : ms.owner && !ms.lostReservation.has(page) && ms.consumed.has(page) ? undefined : 0;
+    if (pp?.kind === 'own') {
+      t.expectedValue = pp.value;
+      if (!write || pp.exclusive) t.noAlloc = true;
+      else if (!ms.owner) t.mustConsume = 0; // a child's or NORESERVE COW is unreserved
+      // an owner's COW of a page shared with a child is ENFORCED (no reservation) or a steal
+      else t.mustConsume = 0;
+    } else if (pp?.kind === 'cache') {
+      if (!o.dataUnknown.has(idx) && cached) t.expectedValue = o.data.get(idx) ?? 0;
+      if (!write) t.noAlloc = true;
+      else t.mustConsume = consumeIfAlloc;
+    } else if (!pp) {
+      if (cached && !o.dataUnknown.has(idx)) {
+        // A read maps the page-cache page; a write copies it (R-4.3, R-4.6).
+        t.expectedValue = o.data.get(idx) ?? 0;
+        if (!write) t.noAlloc = true;
+        else t.mustConsume = consumeIfAlloc;
+      } else if (!cached && !cacheUnknown) {
+        t.expectedValue = 0; // a fresh zero page
+        t.mustConsume = consumeIfAlloc;
+      }
+    }
+    if (o.minMount && t.mustConsume === 0) t.mustConsume = undefined;
+    if (!ok) return;
+    // Update what this process now holds.
+    if (write) {
+      const wasShared = pp?.kind === 'own' && !pp.exclusive;
+      ms.priv.set(page, { kind: 'own', value: value!, exclusive: true });
+      if (ms.owner && !wasShared && pp?.kind !== 'own') {
+        if (t.mustConsume === 1 || reservedOwner) ms.consumed.add(page);
+      }
+      if (wasShared) this.unshare(ms, page);
+    } else if (!pp) {
+      if (cached || cacheUnknown) ms.priv.set(page, cacheUnknown ? { kind: 'unknown' } : { kind: 'cache' });
+      else {
+        ms.priv.set(page, { kind: 'own', value: 0, exclusive: true });
+        if (reservedOwner) ms.consumed.add(page);
+      }
+    }
+  }
+
+  /** After a COW by one process, the others that shared the page may now hold it alone. Which
+   *  ones is not tracked: mark their copies as not exclusive but keep their values. */
+  private unshare(_ms: MapState, _page: number): void {}
+}
