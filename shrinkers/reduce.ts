@@ -22,31 +22,54 @@ export function reduce(start: Scenario, stillFails: StillFails, opts: ReduceOpti
   const budget = opts.maxEvaluations ?? 20_000;
   let evaluations = 0;
   let best = strip(start);
-  const attempt = (candidate: Scenario): boolean => {
-    if (evaluations >= budget) return false;
-    let valid: Scenario;
-    try {
-      valid = validateScenario(JSON.parse(JSON.stringify(candidate)));
-    } catch {
-      return false;
-    }
-    evaluations++;
-    if (!stillFails(valid)) return false;
-    best = valid;
-    return true;
-  };
   for (let changed = true; changed && evaluations < budget; ) {
     changed = false;
     for (const pass of PASSES) {
-      for (const candidate of pass(best)) {
-        if (attempt(candidate)) {
+      for (const candidate of candidates(pass, best)) {
+        if (evaluations >= budget) break;
+        evaluations++;
+        if (stillFails(candidate)) {
+          best = candidate;
           changed = true;
-          break; // restart this pass on the new best
+          break; // go on with the next pass on the new best
         }
       }
     }
   }
   return best;
+}
+
+/** The same reduction with an asynchronous predicate (each evaluation runs on the real kernel). */
+export async function reduceAsync(start: Scenario, stillFails: (s: Scenario) => Promise<boolean>, opts: ReduceOptions = {}): Promise<Scenario> {
+  const budget = opts.maxEvaluations ?? 500;
+  let evaluations = 0;
+  let best = strip(start);
+  for (let changed = true; changed && evaluations < budget; ) {
+    changed = false;
+    for (const pass of PASSES) {
+      for (const candidate of candidates(pass, best)) {
+        if (evaluations >= budget) break;
+        evaluations++;
+        if (await stillFails(candidate)) {
+          best = candidate;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/** A pass's candidates that the validator accepts. */
+function* candidates(pass: Pass, s: Scenario): Iterable<Scenario> {
+  for (const c of pass(s)) {
+    try {
+      yield validateScenario(JSON.parse(JSON.stringify(c)));
+    } catch {
+      /* not valid input: skip */
+    }
+  }
 }
 
 /** Steps without expectations or notes: a counterexample is re-derived from a run. */

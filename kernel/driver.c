@@ -1,0 +1,572 @@
+/*
+ * hugecheck kernel driver: executes scenario steps on the real kernel, one at a time.
+ *
+ * The TypeScript adapter (kernel/adapter.ts) speaks a line protocol on stdin/stdout: one command
+ * line in, one reply line out. The controller (this process) performs file, mount, segment and
+ * pool steps itself and forwards process steps to the scenario's processes ("nodes"), each blocked
+ * on its own command pipe (strict lockstep, kernel-observed.md §3). Nodes are created with
+ * clone(CLONE_PARENT), so every node is a direct child of the controller: it can wait for any of
+ * them, and no node is ever orphaned (kernel-observed 16c). Touches catch SIGBUS/SIGSEGV with
+ * sigsetjmp/siglongjmp and report them.
+ *
+ * Safety: before changing anything the controller records nr_hugepages and nr_overcommit_hugepages
+ * in a journal; it appends every mount and segment it creates. On EOF on stdin, SIGINT, SIGTERM,
+ * SIGHUP or an internal error it kills and reaps every node, unmounts, removes segments, restores
+ * both settings and deletes the journal. If it is killed outright, the adapter's next start finds
+ * the journal and restores from it. One machine-wide flock serialises every user of the pool.
+ *
+ * Nothing is allocated after start-up (static buffers only), so no library allocation lands in a
+ * hole of a scenario's address space (kernel-observed §3, "Keep holes reserved").
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/falloc.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef SHM_HUGETLB
+#define SHM_HUGETLB 04000
+#endif
+#ifndef SHM_NORESERVE
+#define SHM_NORESERVE 010000
+#endif
+#define HUGETLBFS_MAGIC 0x958458f6
+
+#define HP (2UL << 20)
+#define BASE 0x200000000000UL /* scenario address 0; 2 MiB aligned, far from anything the driver maps */
+#define MAX_NODES 64
+#define MAX_MOUNTS 32
+#define MAX_SEGS 64
+#define LINE 512
+
+static const char *NR = "/proc/sys/vm/nr_hugepages";
+static const char *OVC = "/proc/sys/vm/nr_overcommit_hugepages";
+
+/* ---- controller state --------------------------------------------------------------------- */
+static char workdir[64];
+static char journal_path[300];
+static const char *journal_dir = "/var/tmp/hugecheck";
+static long saved_nr = -1, saved_ovc = -1;
+static int lock_fd = -1;
+static pid_t node_pid[MAX_NODES];
+static int cmd_w[MAX_NODES], ack_r[MAX_NODES]; /* controller ends */
+static int cmd_r[MAX_NODES], ack_w[MAX_NODES]; /* node ends (kept for unborn nodes) */
+static int mounted[MAX_MOUNTS];
+static int seg_id[MAX_SEGS];
+static volatile sig_atomic_t stop_requested;
+static int journal_fd = -1;
+
+/* ---- node state ------------------------------------------------------------------------------ */
+static int me = -1; /* node index, -1 in the controller */
+static sigjmp_buf touch_env;
+static volatile sig_atomic_t touch_signal;
+
+struct cmd { int op; long a, b, c, d, e, f, g, h; char path[160]; };
+struct ack { long result; long value; long extra; };
+enum { N_MMAP = 1, N_MUNMAP, N_MREMAP, N_MADVISE, N_MPROTECT, N_READ, N_WRITE, N_FORK, N_EXIT, N_SHMAT };
+
+static const char *errname(int e) {
+	switch (e) {
+	case 0: return "ok";
+	case ENOMEM: return "ENOMEM";
+	case EINVAL: return "EINVAL";
+	case EFAULT: return "EFAULT";
+	case ENOSPC: return "ENOSPC";
+	case EBUSY: return "EBUSY";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EBADF: return "EBADF";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case EEXIST: return "EEXIST";
+	case ENOENT: return "ENOENT";
+	case EIDRM: return "EIDRM";
+	default: return "EOTHER";
+	}
+}
+/* Results travel as small integers: errno values, or these two for signals. */
+#define R_SIGBUS (-7)
+#define R_SIGSEGV (-11)
+
+static void out(const char *fmt, ...) {
+	char buf[LINE * 2];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(1, buf, (size_t)n) < 0) _exit(3);
+}
+
+static int write_file(const char *path, long v) {
+	char b[32];
+	int n = snprintf(b, sizeof b, "%ld", v);
+	int fd = open(path, O_WRONLY);
+	if (fd < 0) return -errno;
+	int r = write(fd, b, (size_t)n) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static long read_file(const char *path) {
+	char b[64] = {0};
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) return -1;
+	int n = read(fd, b, sizeof b - 1);
+	close(fd);
+	return n > 0 ? strtol(b, NULL, 10) : -1;
+}
+
+/* HugePages_Total/Free/Rsvd/Surp in one read; Rsvd is unsigned in the kernel, shown signed. */
+static void meminfo(long long c[4]) {
+	static char b[8192];
+	int fd = open("/proc/meminfo", O_RDONLY);
+	int n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
+	if (fd >= 0) close(fd);
+	b[n > 0 ? n : 0] = 0;
+	const char *keys[4] = {"HugePages_Total:", "HugePages_Free:", "HugePages_Rsvd:", "HugePages_Surp:"};
+	for (int i = 0; i < 4; i++) {
+		char *p = strstr(b, keys[i]);
+		unsigned long long v = 0;
+		if (p) v = strtoull(p + strlen(keys[i]), NULL, 10);
+		c[i] = (long long)v;
+	}
+}
+
+/* Counters after a step that frees pages: read until two reads agree, then once more after a short
+ * pause if they did not at first (kernel-observed 16c). The driver's processes have THP disabled
+ * (see main), so khugepaged holds no reference to their mm that could delay exit_mmap. */
+static void stable_meminfo(long long c[4]) {
+	long long d[4];
+	meminfo(c);
+	for (int i = 0; i < 2000; i++) {
+		meminfo(d);
+		if (!memcmp(c, d, sizeof d)) return;
+		memcpy(c, d, sizeof d);
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void reply(int result, long value, int stable) {
+	long long c[4];
+	if (stable) stable_meminfo(c); else meminfo(c);
+	char mounts[LINE] = {0};
+	int off = 0;
+	for (int i = 0; i < MAX_MOUNTS; i++) {
+		if (!mounted[i]) continue;
+		char dir[300];
+		struct statfs sf;
+		snprintf(dir, sizeof dir, "%s/m%d", workdir, i);
+		long long blk = -2, bf = -2;
+		if (!statfs(dir, &sf) && sf.f_type == HUGETLBFS_MAGIC) { blk = (long long)sf.f_blocks; bf = (long long)sf.f_bfree; }
+		off += snprintf(mounts + off, sizeof mounts - (size_t)off, " %d %lld %lld", i, blk, bf);
+	}
+	const char *r = result == R_SIGBUS ? "SIGBUS" : result == R_SIGSEGV ? "SIGSEGV" : errname(result);
+	out("R %s %ld %lld %lld %lld %lld%s\n", r, value, c[0], c[1], c[2], c[3], mounts);
+}
+
+/* ---- journal ------------------------------------------------------------------------------- */
+static void journal(const char *fmt, ...) {
+	char buf[LINE];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (journal_fd >= 0 && n > 0) { if (write(journal_fd, buf, (size_t)n) < 0) {} fsync(journal_fd); }
+}
+
+/* ---- clean-up ------------------------------------------------------------------------------ */
+static void cleanup(void) {
+	if (me >= 0) _exit(0);
+	for (int i = 0; i < MAX_NODES; i++) {
+		if (node_pid[i] > 0) { kill(node_pid[i], SIGKILL); waitpid(node_pid[i], NULL, 0); node_pid[i] = 0; }
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0) {}
+	for (int i = 0; i < MAX_MOUNTS; i++) {
+		if (!mounted[i]) continue;
+		char dir[300];
+		snprintf(dir, sizeof dir, "%s/m%d", workdir, i);
+		if (umount2(dir, 0) && umount2(dir, MNT_DETACH)) {}
+		rmdir(dir);
+		mounted[i] = 0;
+	}
+	for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
+	if (saved_ovc >= 0) write_file(OVC, saved_ovc);
+	if (saved_nr >= 0) write_file(NR, saved_nr);
+	if (saved_nr >= 0 && read_file(NR) != saved_nr) write_file(NR, saved_nr);
+	if (workdir[0]) rmdir(workdir);
+	if (journal_fd >= 0) { close(journal_fd); journal_fd = -1; unlink(journal_path); }
+}
+
+static void on_signal(int sig) { (void)sig; stop_requested = 1; }
+
+/* ---- nodes ---------------------------------------------------------------------------------- */
+static void on_fault(int sig, siginfo_t *si, void *uc) {
+	(void)si; (void)uc;
+	touch_signal = sig;
+	siglongjmp(touch_env, 1);
+}
+
+static int touch(char *addr, int write_it, long value, long *seen) {
+	touch_signal = 0;
+	if (sigsetjmp(touch_env, 1)) return touch_signal == SIGBUS ? R_SIGBUS : R_SIGSEGV;
+	volatile char *p = (volatile char *)addr;
+	if (write_it) p[0] = (char)value;
+	*seen = (unsigned char)p[0];
+	return 0;
+}
+
+static int prot_of(long p) { return p == 0 ? PROT_READ | PROT_WRITE : p == 1 ? PROT_READ : PROT_NONE; }
+
+static void node_loop(void);
+
+/* Node 0 is the controller's own child; every later node is cloned by a node with CLONE_PARENT,
+ * so it too is a child of the controller, whoever forks it. */
+static pid_t spawn_node(int idx) {
+	unsigned long flags = SIGCHLD | (me >= 0 ? CLONE_PARENT : 0);
+	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, NULL, NULL, 0);
+	if (pid == 0) {
+		me = idx;
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Keep this node's ends and those of nodes not born yet (a later fork hands them on);
+		 * drop everything else, the controller's ends included. */
+		for (int i = 0; i < MAX_NODES; i++) {
+			if (i < idx) {
+				if (cmd_r[i] >= 0) close(cmd_r[i]);
+				if (ack_w[i] >= 0) close(ack_w[i]);
+				cmd_r[i] = ack_w[i] = -1;
+			}
+			if (cmd_w[i] >= 0) { close(cmd_w[i]); cmd_w[i] = -1; }
+			if (ack_r[i] >= 0) { close(ack_r[i]); ack_r[i] = -1; }
+		}
+		node_loop();
+		_exit(0);
+	}
+	return pid;
+}
+
+static void node_loop(void) {
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	for (;;) {
+		struct cmd c;
+		ssize_t n = read(cmd_r[me], &c, sizeof c);
+		if (n != (ssize_t)sizeof c) _exit(0); /* control pipe closed: exit */
+		struct ack a = {0, -1, 0};
+		char *addr = (char *)(BASE + (unsigned long)c.a * HP);
+		switch (c.op) {
+		case N_MMAP: {
+			/* a=addr b=pages c=shared d=hasfile e=offset f=noreserve g=populate h=prot; path */
+			int fd = -1;
+			if (c.d) { fd = open(c.path, O_RDWR); if (fd < 0) { a.result = errno; break; } }
+			int flags = (c.c ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED_NOREPLACE | (c.d ? 0 : MAP_ANONYMOUS | MAP_HUGETLB) |
+				    (c.f ? MAP_NORESERVE : 0) | (c.g ? MAP_POPULATE : 0);
+			void *r = mmap(addr, (size_t)c.b * HP, prot_of(c.h), flags, fd, (off_t)c.e * (off_t)HP);
+			if (r == MAP_FAILED) a.result = errno;
+			else if (r != addr) { munmap(r, (size_t)c.b * HP); a.result = EEXIST; }
+			if (fd >= 0) close(fd);
+			break;
+		}
+		case N_MUNMAP: a.result = munmap(addr, (size_t)c.b * HP) ? errno : 0; break;
+		case N_MREMAP: {
+			/* a=addr b=oldpages c=newpages d=newaddr (-1 in place, -2 kernel picks) */
+			void *r;
+			if (c.d >= 0) r = mremap(addr, (size_t)c.b * HP, (size_t)c.c * HP, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)(BASE + (unsigned long)c.d * HP));
+			else if (c.d == -1) r = mremap(addr, (size_t)c.b * HP, (size_t)c.c * HP, 0);
+			else r = mremap(addr, (size_t)c.b * HP, (size_t)c.c * HP, MREMAP_MAYMOVE);
+			a.result = r == MAP_FAILED ? errno : 0;
+			break;
+		}
+		case N_MADVISE: a.result = madvise(addr, (size_t)c.b * HP, c.c ? MADV_REMOVE : MADV_DONTNEED) ? errno : 0; break;
+		case N_MPROTECT: a.result = mprotect(addr, (size_t)c.b * HP, prot_of(c.c)) ? errno : 0; break;
+		case N_READ: a.result = touch(addr, 0, 0, &a.value); break;
+		case N_WRITE: a.result = touch(addr, 1, c.b, &a.value); break;
+		case N_FORK: {
+			if (c.b < 0 || c.b >= MAX_NODES || cmd_r[c.b] < 0) { a.result = EINVAL; break; }
+			pid_t pid = spawn_node((int)c.b);
+			if (pid < 0) a.result = errno;
+			else { a.extra = pid; close(cmd_r[c.b]); close(ack_w[c.b]); cmd_r[c.b] = ack_w[c.b] = -1; }
+			break;
+		}
+		case N_EXIT: _exit(0);
+		case N_SHMAT: {
+			void *r = shmat((int)c.b, addr, 0);
+			a.result = r == (void *)-1 ? errno : 0;
+			break;
+		}
+		default: a.result = EINVAL;
+		}
+		if (write(ack_w[me], &a, sizeof a) != (ssize_t)sizeof a) _exit(0);
+	}
+}
+
+/* Sends a command to node i and waits for its answer. A node that dies instead (a crash, an
+ * unhandled signal) or does not answer within 5 s (then it is killed) fails the call. */
+static int node_call(int i, struct cmd *c, struct ack *a) {
+	if (i < 0 || i >= MAX_NODES || node_pid[i] <= 0) return -1;
+	if (write(cmd_w[i], c, sizeof *c) != (ssize_t)sizeof *c) return -1;
+	for (int waited = 0;; waited += 50) {
+		struct pollfd pf = {ack_r[i], POLLIN, 0};
+		int r = poll(&pf, 1, 50);
+		if (r > 0) return read(ack_r[i], a, sizeof *a) == (ssize_t)sizeof *a ? 0 : -1;
+		if (r < 0 && errno != EINTR) return -1;
+		if (stop_requested) return -1;
+		if (waitpid(node_pid[i], NULL, WNOHANG) == node_pid[i]) { node_pid[i] = 0; return -2; }
+		if (waited >= 5000) { kill(node_pid[i], SIGKILL); waitpid(node_pid[i], NULL, 0); node_pid[i] = 0; return -3; }
+	}
+}
+
+static void mountdir(char *buf, size_t n, long m) { snprintf(buf, n, "%s/m%ld", workdir, m); }
+static void filepath(char *buf, size_t n, long m, long f) { snprintf(buf, n, "%s/m%ld/f%ld", workdir, m, f); }
+
+/* ---- the controller's command loop ------------------------------------------------------- */
+static int handle(char *line) {
+	char op[32];
+	long a = 0, b = 0, c = 0, d = 0, e = 0, k = 0;
+	if (sscanf(line, "%31s", op) != 1) return 0;
+	if (!strcmp(op, "QUIT")) return 1;
+	if (!strcmp(op, "MEMINFO")) { reply(0, -1, 0); return 0; }
+	if (!strcmp(op, "SYSCTL")) { /* SYSCTL nr ovc: overcommit first, then the pool (contract) */
+		sscanf(line, "%*s %ld %ld", &a, &b);
+		int r = write_file(OVC, b);
+		if (!r) r = write_file(NR, a);
+		reply(r ? -r : 0, -1, 0);
+		return 0;
+	}
+	if (!strcmp(op, "NR")) { sscanf(line, "%*s %ld", &a); int r = write_file(NR, a); reply(r ? -r : 0, -1, 0); return 0; }
+	if (!strcmp(op, "OVC")) { sscanf(line, "%*s %ld", &a); int r = write_file(OVC, a); reply(r ? -r : 0, -1, 0); return 0; }
+	if (!strcmp(op, "MOUNT")) { /* MOUNT idx size_pages(-1) min_pages(-1) */
+		sscanf(line, "%*s %ld %ld %ld", &a, &b, &c);
+		if (a < 0 || a >= MAX_MOUNTS || mounted[a]) { reply(EINVAL, -1, 0); return 0; }
+		char dir[300], opts[128] = {0};
+		mountdir(dir, sizeof dir, a);
+		mkdir(dir, 0700);
+		int o = 0;
+		if (b >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "size=%lu", (unsigned long)b * HP);
+		if (c >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "%smin_size=%lu", o ? "," : "", (unsigned long)c * HP);
+		journal("mount %s\n", dir);
+		if (mount("none", dir, "hugetlbfs", 0, opts)) { int err = errno; rmdir(dir); reply(err, -1, 0); return 0; }
+		mounted[a] = 1;
+		reply(0, -1, 0);
+		return 0;
+	}
+	if (!strcmp(op, "UMOUNT")) {
+		sscanf(line, "%*s %ld", &a);
+		char dir[300];
+		mountdir(dir, sizeof dir, a);
+		if (a < 0 || a >= MAX_MOUNTS || !mounted[a]) { reply(EINVAL, -1, 0); return 0; }
+		if (umount2(dir, 0)) { reply(errno, -1, 0); return 0; }
+		mounted[a] = 0;
+		rmdir(dir);
+		reply(0, -1, 1);
+		return 0;
+	}
+	if (!strcmp(op, "CREATE") || !strcmp(op, "UNLINK") || !strcmp(op, "TRUNCATE") || !strcmp(op, "FALLOCATE")) {
+		sscanf(line, "%*s %ld %ld %ld %ld %ld", &a, &b, &c, &d, &e);
+		char path[300];
+		filepath(path, sizeof path, a, b);
+		int r = 0;
+		if (!strcmp(op, "CREATE")) { int fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600); if (fd < 0) r = errno; else close(fd); }
+		else if (!strcmp(op, "UNLINK")) r = unlink(path) ? errno : 0;
+		else {
+			int fd = open(path, O_RDWR);
+			if (fd < 0) r = errno;
+			else {
+				if (!strcmp(op, "TRUNCATE")) r = ftruncate(fd, (off_t)c * (off_t)HP) ? errno : 0;
+				else r = fallocate(fd, e ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE : 0, (off_t)c * (off_t)HP, (off_t)d * (off_t)HP) ? errno : 0;
+				close(fd);
+			}
+		}
+		reply(r, -1, 1);
+		return 0;
+	}
+	if (!strcmp(op, "SHMGET")) { /* SHMGET idx pages noreserve */
+		sscanf(line, "%*s %ld %ld %ld", &a, &b, &c);
+		if (a < 0 || a >= MAX_SEGS) { reply(EINVAL, -1, 0); return 0; }
+		int id = shmget(IPC_PRIVATE, (size_t)b * HP, IPC_CREAT | 0600 | SHM_HUGETLB | (c ? SHM_NORESERVE : 0));
+		if (id < 0) { reply(errno, -1, 0); return 0; }
+		seg_id[a] = id;
+		journal("shm %d\n", id);
+		reply(0, id, 0);
+		return 0;
+	}
+	if (!strcmp(op, "SHMRM")) {
+		sscanf(line, "%*s %ld", &a);
+		int r = (a < 0 || a >= MAX_SEGS || seg_id[a] < 0) ? EINVAL : shmctl(seg_id[a], IPC_RMID, NULL) ? errno : 0;
+		if (!r) seg_id[a] = -1;
+		reply(r, -1, 1);
+		return 0;
+	}
+	if (!strcmp(op, "SPAWN0")) { /* the first process of a scenario */
+		if (node_pid[0] > 0) { reply(EBUSY, -1, 0); return 0; }
+		pid_t pid = spawn_node(0);
+		if (pid < 0) { reply(errno, -1, 0); return 0; }
+		node_pid[0] = pid;
+		/* Node 0 now holds the ends of every later node; the controller keeps only its own, so a
+		 * node's death is seen (the controller also polls with waitpid, see node_call). */
+		for (int i = 0; i < MAX_NODES; i++) {
+			if (cmd_r[i] >= 0) close(cmd_r[i]);
+			if (ack_w[i] >= 0) close(ack_w[i]);
+			cmd_r[i] = ack_w[i] = -1;
+		}
+		reply(0, pid, 0);
+		return 0;
+	}
+	if (!strcmp(op, "P")) { /* P node OP v0 v1 ... (see kernel/adapter.ts) */
+		char pop[32];
+		long v[10] = {0};
+		struct cmd cm;
+		struct ack ak;
+		memset(&cm, 0, sizeof cm);
+		int n = sscanf(line, "%*s %ld %31s %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &k, pop, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
+		if (n < 2 || k < 0 || k >= MAX_NODES || node_pid[k] <= 0) { out("E no such process %ld\n", k); return 0; }
+		cm.a = v[0]; cm.b = v[1]; cm.c = v[2]; cm.d = v[3];
+		if (!strcmp(pop, "MMAP")) {
+			/* addr pages shared mount(-1: anonymous) file offset noreserve populate prot */
+			cm.op = N_MMAP;
+			cm.c = v[2];
+			cm.d = v[3] >= 0;
+			if (cm.d) filepath(cm.path, sizeof cm.path, v[3], v[4]);
+			cm.e = v[5]; cm.f = v[6]; cm.g = v[7]; cm.h = v[8];
+		} else if (!strcmp(pop, "MUNMAP")) cm.op = N_MUNMAP;      /* addr pages */
+		else if (!strcmp(pop, "MREMAP")) cm.op = N_MREMAP;         /* addr old new newaddr|-1|-2 */
+		else if (!strcmp(pop, "MADVISE")) cm.op = N_MADVISE;       /* addr pages remove */
+		else if (!strcmp(pop, "MPROTECT")) cm.op = N_MPROTECT;     /* addr pages prot */
+		else if (!strcmp(pop, "READ")) cm.op = N_READ;             /* addr */
+		else if (!strcmp(pop, "WRITE")) cm.op = N_WRITE;           /* addr value */
+		else if (!strcmp(pop, "FORK")) cm.op = N_FORK;             /* - child */
+		else if (!strcmp(pop, "EXIT")) cm.op = N_EXIT;
+		else if (!strcmp(pop, "SHMAT")) {                          /* addr seg */
+			cm.op = N_SHMAT;
+			if (v[1] < 0 || v[1] >= MAX_SEGS || seg_id[v[1]] < 0) { out("E no such segment %ld\n", v[1]); return 0; }
+			cm.b = seg_id[v[1]];
+		} else { out("E unknown process op %s\n", pop); return 0; }
+		if (cm.op == N_FORK && (v[1] < 0 || v[1] >= MAX_NODES || node_pid[v[1]] > 0)) { out("E bad child index %ld\n", v[1]); return 0; }
+		if (cm.op == N_EXIT) {
+			if (write(cmd_w[k], &cm, sizeof cm) != (ssize_t)sizeof cm) {}
+			if (waitpid(node_pid[k], NULL, 0) != node_pid[k]) fprintf(stderr, "waitpid(%d): %s\n", (int)node_pid[k], strerror(errno)); /* exit_mmap has run once this returns (kernel-observed 16c) */
+			node_pid[k] = 0;
+			close(cmd_w[k]); close(ack_r[k]); cmd_w[k] = ack_r[k] = -1;
+			reply(0, -1, 1);
+			return 0;
+		}
+		int r = node_call((int)k, &cm, &ak);
+		if (r == -2) { out("E process %ld died\n", k); return 0; }
+		if (r == -3) { out("E process %ld timed out\n", k); return 0; }
+		if (r) { out("E process %ld: no answer\n", k); return 0; }
+		if (cm.op == N_FORK && ak.result == 0) node_pid[v[1]] = (pid_t)ak.extra;
+		reply((int)ak.result, ak.value, cm.op == N_MUNMAP || cm.op == N_MADVISE || cm.op == N_MREMAP);
+		return 0;
+	}
+	if (!strcmp(op, "RESET")) { /* end of a scenario: everything goes, settings stay for the next */
+		for (int i = 0; i < MAX_NODES; i++) if (node_pid[i] > 0) { kill(node_pid[i], SIGKILL); waitpid(node_pid[i], NULL, 0); node_pid[i] = 0; }
+		for (int i = 0; i < MAX_NODES; i++) {
+			if (cmd_w[i] >= 0) close(cmd_w[i]);
+			if (ack_r[i] >= 0) close(ack_r[i]);
+			if (cmd_r[i] >= 0) close(cmd_r[i]);
+			if (ack_w[i] >= 0) close(ack_w[i]);
+			int p1[2], p2[2];
+			if (pipe(p1) || pipe(p2)) { out("E pipe\n"); return 1; }
+			cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
+		}
+		for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
+		for (int i = 0; i < MAX_MOUNTS; i++) {
+			if (!mounted[i]) continue;
+			char dir[300];
+			mountdir(dir, sizeof dir, i);
+			if (umount2(dir, 0)) umount2(dir, MNT_DETACH);
+			rmdir(dir);
+			mounted[i] = 0;
+		}
+		reply(0, -1, 1);
+		return 0;
+	}
+	out("E unknown command %s\n", op);
+	return 0;
+}
+
+int main(int argc, char **argv) {
+	(void)argc; (void)argv;
+	setvbuf(stdout, NULL, _IONBF, 0);
+	for (int i = 0; i < MAX_NODES; i++) cmd_w[i] = ack_r[i] = cmd_r[i] = ack_w[i] = -1;
+	for (int i = 0; i < MAX_SEGS; i++) seg_id[i] = -1;
+	mkdir(journal_dir, 0700);
+	/* One machine-wide lock: there is one pool per machine. */
+	lock_fd = open("/var/tmp/hugecheck/lock", O_CREAT | O_RDWR, 0600);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) { out("E lock %s\n", strerror(errno)); return 2; }
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0); /* inherited: keeps khugepaged off the nodes' mm */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	saved_nr = read_file(NR);
+	saved_ovc = read_file(OVC);
+	if (saved_nr < 0 || saved_ovc < 0) { out("E cannot read %s or %s\n", NR, OVC); return 2; }
+	snprintf(workdir, sizeof workdir, "/tmp/hugecheck.%d", (int)getpid());
+	snprintf(journal_path, sizeof journal_path, "%s/journal.%d", journal_dir, (int)getpid());
+	journal_fd = open(journal_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	journal("pid %d\nsettings %ld %ld\nworkdir %s\n", (int)getpid(), saved_nr, saved_ovc, workdir);
+	if (mkdir(workdir, 0700) && errno != EEXIST) { out("E mkdir %s: %s\n", workdir, strerror(errno)); cleanup(); return 2; }
+	for (int i = 0; i < MAX_NODES; i++) {
+		int p1[2], p2[2];
+		if (pipe(p1) || pipe(p2)) { out("E pipe: %s\n", strerror(errno)); cleanup(); return 2; }
+		cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
+	}
+	struct utsname u;
+	uname(&u);
+	out("READY %s %ld %ld %d\n", u.release, saved_nr, saved_ovc, (int)getpid());
+	static char line[LINE];
+	size_t used = 0;
+	for (;;) {
+		if (stop_requested) break;
+		char *nl = memchr(line, '\n', used);
+		if (!nl) {
+			if (used >= sizeof line - 1) break;
+			ssize_t n = read(0, line + used, sizeof line - 1 - used);
+			if (n <= 0) break; /* EOF or a signal: clean up */
+			used += (size_t)n;
+			continue;
+		}
+		*nl = 0;
+		int quit = handle(line);
+		size_t rest = used - (size_t)(nl + 1 - line);
+		memmove(line, nl + 1, rest);
+		used = rest;
+		if (quit) break;
+	}
+	cleanup();
+	out("BYE\n");
+	return 0;
+}

@@ -1,0 +1,148 @@
+/**
+ * A kernel session: the driver, the safety checks around it, and scenario runs.
+ *
+ * Before: recover what interrupted runs left (journal); refuse when huge pages are in use by
+ * processes hugecheck did not start; measure the idle machine's leaked reservations (the baseline,
+ * kernel-observed §0.1) and compensate: pool writes add it, counters subtract it.
+ * Per scenario: refuse what would damage the machine (a partial private mremap move, or anything the
+ * model says leaves the pool changed for good) unless allowed; skip `requiresCleanPool` scenarios on
+ * a leaked machine. After: the driver restores both settings, unmounts and removes segments; the
+ * session checks that the pool is back to what it was.
+ */
+import { readFileSync } from 'fs';
+import { findHazards } from '../model/hazards';
+import { execute } from '../model/machine';
+import { linux } from '../model/policies/linux';
+import { checkExpectation } from '../scenario/expect';
+import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';
+import { DriverProcess, KernelError } from './driver-process';
+import { recoverInterruptedRuns } from './journal';
+import { KernelMachine } from './machine';
+import { kernelUsability } from './usable';
+
+export class KernelUnavailable extends Error {}
+export class KernelRefused extends Error {}
+
+export type KernelRun = { trace: Trace; skipped?: undefined; steps: number } | { skipped: string; trace?: undefined; steps: 0 };
+
+export interface RunOptions {
+  /** Run scenarios that leave the pool changed until reboot (partial private mremap moves). */
+  allowLeak?: boolean;
+}
+
+function rawMeminfo(): [number, number, number, number] {
+  const text = readFileSync('/proc/meminfo', 'utf8');
+  const get = (k: string) => {
+    const v = BigInt(new RegExp(`${k}:\\s+(\\d+)`).exec(text)?.[1] ?? '0');
+    return Number(BigInt.asIntN(64, v));
+  };
+  return [get('HugePages_Total'), get('HugePages_Free'), get('HugePages_Rsvd'), get('HugePages_Surp')];
+}
+
+const LIMITS = { proc: 64, mount: 31, seg: 64 };
+
+/** Why a scenario cannot run on the kernel at all (too many processes, mounts or segments). */
+export function kernelLimits(s: Scenario): string | undefined {
+  const procs = 1 + s.steps.filter((x) => x.op === 'fork').length;
+  const mounts = s.steps.filter((x) => x.op === 'mount').length;
+  const segs = s.steps.filter((x) => x.op === 'shmget').length;
+  if (procs > LIMITS.proc) return `${procs} processes (the kernel driver runs at most ${LIMITS.proc})`;
+  if (mounts > LIMITS.mount) return `${mounts} mounts (at most ${LIMITS.mount})`;
+  if (segs > LIMITS.seg) return `${segs} segments (at most ${LIMITS.seg})`;
+  return undefined;
+}
+
+/** Why a scenario must not run on this machine unless the user insists, or undefined. */
+export function kernelHazard(s: Scenario): string | undefined {
+  const h = findHazards(s);
+  if (h.leakyMremapSteps.length) {
+    return `step ${h.leakyMremapSteps[0]} moves part of a private mapping with mremap, which leaks reservations on Linux until reboot (kernel-findings.md §1); pass --allow-leak to run it anyway`;
+  }
+  const final = execute(s, linux).final.counters;
+  if (final.rsvd !== 0 || final.free !== final.total || final.surp !== 0) {
+    return `the model predicts this scenario leaves the pool changed after teardown (Rsvd ${final.rsvd}, Free ${final.free} of ${final.total}, Surp ${final.surp}), which lasts until reboot on a real kernel; pass --allow-leak to run it anyway`;
+  }
+  return undefined;
+}
+
+export class KernelSession {
+  readonly notes: string[] = [];
+  private constructor(
+    private d: DriverProcess,
+    readonly release: string,
+    /** Leaked reservations of the idle machine. */
+    readonly leaked: number,
+    private before: { settings: [number, number]; meminfo: [number, number, number, number] },
+  ) {}
+
+  static async open(): Promise<KernelSession> {
+    const u = kernelUsability();
+    if (!u.ok) throw new KernelUnavailable(u.reason);
+    const notes = recoverInterruptedRuns();
+    const before = { settings: [Number(readFileSync('/proc/sys/vm/nr_hugepages', 'utf8')), Number(readFileSync('/proc/sys/vm/nr_overcommit_hugepages', 'utf8'))] as [number, number], meminfo: rawMeminfo() };
+    const d = new DriverProcess(u.driver);
+    const ready = await d.ready;
+    // The lock is held now: read the state again (another run may have just finished).
+    before.meminfo = rawMeminfo();
+    const [t, f] = before.meminfo;
+    if (t - f > 0) {
+      await d.close();
+      throw new KernelRefused(`${t - f} huge page${t - f === 1 ? ' is' : 's are'} in use by processes hugecheck did not start (HugePages_Total ${t}, HugePages_Free ${f}): refusing to touch the pool`);
+    }
+    const idle = await d.call('SYSCTL 0 0');
+    const [it, ifr, ir, is] = idle.counters;
+    if (it !== ifr || ifr !== ir || ir !== is) {
+      await d.close();
+      throw new KernelRefused(`with the pool set to 0 the machine still holds HugePages_Total ${it} Free ${ifr} Rsvd ${ir} Surp ${is}, which is not a leaked-reservation baseline hugecheck can compensate: refusing`);
+    }
+    const s = new KernelSession(d, ready.release, ir, before);
+    s.notes.push(...notes);
+    if (ir > 0) s.notes.push(`this machine carries ${ir} leaked huge page reservation${ir === 1 ? '' : 's'} (HugePages_Rsvd ${ir} with the pool at 0, kernel-observed §0.1): every pool write adds ${ir} and every counter has it subtracted`);
+    return s;
+  }
+
+  get baseline(): Counters {
+    return { total: this.leaked, free: this.leaked, rsvd: this.leaked, surp: 0 };
+  }
+
+  async run(s: Scenario, opts: RunOptions = {}): Promise<KernelRun> {
+    const limit = kernelLimits(s);
+    if (limit) return { skipped: `the scenario needs ${limit}`, steps: 0 };
+    if (!opts.allowLeak) {
+      const hazard = kernelHazard(s);
+      if (hazard) return { skipped: hazard, steps: 0 };
+    }
+    if (s.requiresCleanPool && this.leaked > 0) {
+      return { skipped: `requiresCleanPool: the scenario drives Rsvd below zero, which cannot be compensated on a machine with ${this.leaked} leaked reservations`, steps: 0 };
+    }
+    const m = new KernelMachine(this.d, this.leaked);
+    const initial = await m.start(s.setup);
+    const steps: Observation[] = [];
+    for (const step of s.steps) steps.push(await m.step(step));
+    const final = await m.teardown();
+    await this.d.call('RESET');
+    const mismatches = s.steps.flatMap((step, i) => checkExpectation(i, step.expect, steps[i]!));
+    return { trace: { format: TRACE_FORMAT, scenario: s.name, runner: `kernel:${this.release}`, baseline: this.baseline, initial, steps, final, mismatches }, steps: s.steps.length };
+  }
+
+  /** Ends the session and checks the machine is as it was. Returns what was not restored. */
+  async close(): Promise<string[]> {
+    await this.d.close();
+    const problems: string[] = [];
+    const nr = Number(readFileSync('/proc/sys/vm/nr_hugepages', 'utf8'));
+    const ovc = Number(readFileSync('/proc/sys/vm/nr_overcommit_hugepages', 'utf8'));
+    if (nr !== this.before.settings[0] || ovc !== this.before.settings[1]) {
+      problems.push(`nr_hugepages=${nr} nr_overcommit_hugepages=${ovc}, was ${this.before.settings.join(' and ')}`);
+    }
+    const now = rawMeminfo();
+    if (now.join(' ') !== this.before.meminfo.join(' ')) problems.push(`HugePages_Total/Free/Rsvd/Surp ${now.join('/')}, was ${this.before.meminfo.join('/')}`);
+    return problems;
+  }
+
+  /** Stops the driver at once (Ctrl-C); its clean-up still runs. */
+  async abort(): Promise<void> {
+    await this.d.kill();
+  }
+}
+
+export { KernelError };
