@@ -4,6 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
+import { diffCommand } from './diff';
+import { fuzzCommand } from './fuzz';
+import { Interrupted } from './kernel-session';
 import { invariantsCommand } from './invariants';
 import { runCommand } from './run';
 import { UsageError } from './errors';
@@ -42,9 +45,34 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description('run a scenario on the model and check every step\'s expect')
     .argument('<scenario>', 'scenario file (hugecheck.scenario/1 JSON)')
     .option('--policy <name>', 'the policy to run under', 'linux')
+    .option('--kernel', 'run it on the real kernel instead of the model (root, hugetlbfs)')
+    .option('--allow-leak', 'with --kernel: also run scenarios that leave the pool changed until reboot')
     .option('--json', 'print the trace (hugecheck.trace/1) instead of the table')
-    .action(async (file: string, opts: { policy: string; json?: boolean }) => {
+    .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean }) => {
       code = await runCommand(file, opts, io);
+    });
+  program
+    .command('diff')
+    .description('run a scenario on the model and on the kernel and show the first divergence')
+    .argument('<scenario>', 'scenario file')
+    .option('--policy <name>', 'the model policy', 'linux')
+    .option('--allow-leak', 'also run scenarios that leave the pool changed until reboot')
+    .option('--json', 'print the divergence as JSON')
+    .action(async (file: string, opts) => {
+      code = await diffCommand(file, opts, io);
+    });
+  program
+    .command('fuzz')
+    .description('generated scenarios on the model and on the kernel; divergences shrunk to minimal scenarios')
+    .option('--runs <n>', 'scenarios to generate', '200')
+    .option('--seed <n>', 'random seed (default: a fresh one, printed)')
+    .option('--policy <name>', 'the model policy', 'linux')
+    .option('--weights <list>', 'command weights over the defaults')
+    .option('--max-commands <n>', 'longest generated scenario (default 30)')
+    .option('--allow-leak', 'also run scenarios that leave the pool changed until reboot')
+    .option('--save <dir>', 'write each minimal divergent scenario to DIR')
+    .action(async (opts) => {
+      code = await fuzzCommand(opts, io);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -54,6 +82,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.err(`hugecheck: ${e.message}\n`);
       return 2;
     }
+    if (e instanceof Interrupted) return 130;
     throw e;
   }
   return code;

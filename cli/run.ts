@@ -1,15 +1,29 @@
 /** `hugecheck run SCENARIO.json`: the scenario on the model, a table, every expect checked. */
 import pc from 'picocolors';
 import { explainingBug } from '../checker/label';
-import { judgeOnModel } from '../properties/judge';
+import { linux } from '../model/policies/linux';
+import type { Violation } from '../properties/invariant';
+import { judgeOnModel, judgeTrace } from '../properties/judge';
+import type { Trace } from '../scenario/types';
+import { UsageError } from './errors';
+import { withKernel } from './kernel-session';
 import { formatMismatches, formatRunTable, plainStyle, type Style } from '../reports/table';
 import type { Io } from './main';
 import { loadPolicy, loadScenario } from './load';
 
-export async function runCommand(file: string, opts: { policy: string; json?: boolean }, io: Io): Promise<number> {
+export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean }, io: Io): Promise<number> {
   const scenario = loadScenario(file);
   const policy = loadPolicy(opts.policy);
-  const { trace, violations } = judgeOnModel(scenario, policy);
+  let trace: Trace;
+  let violations: Map<string, Violation>;
+  if (opts.kernel) {
+    const r = await withKernel(io, (s) => s.run(scenario, { allowLeak: opts.allowLeak }));
+    if (r.skipped !== undefined) throw new UsageError(`not run on the kernel: ${r.skipped}`);
+    trace = r.trace;
+    violations = judgeTrace(scenario, trace);
+  } else {
+    ({ trace, violations } = judgeOnModel(scenario, policy));
+  }
   const failed = trace.mismatches.length > 0;
   if (opts.json) {
     io.out(JSON.stringify(trace, null, 2) + '\n');
@@ -22,7 +36,7 @@ export async function runCommand(file: string, opts: { policy: string; json?: bo
   if (violations.size) {
     io.out(`invariants violated (hugecheck invariants explains each):\n`);
     for (const [id, v] of violations) {
-      const bug = explainingBug(policy, id, scenario);
+      const bug = explainingBug(opts.kernel ? linux : policy, id, scenario);
       io.out(`  ${id} at ${v.step === 'final' ? 'the final observation' : `step ${v.step}`}: ${v.message}${bug ? ` [known kernel bug: ${bug.id}]` : ''}\n`);
     }
     io.out('\n');
