@@ -84,3 +84,39 @@ console.log(`  heap growth over one run: ${((heapAfter - heapBefore) / 1024 / 10
 const target = 1_000_000;
 console.log(`  target ${fmt(target)} steps/s (step only): ${results['model steps/s (step only)']! >= target ? 'met' : 'NOT met'}`);
 if (sink === -1) console.log('');
+
+// ---- the kernel oracle (root and hugetlbfs only) ------------------------------------------------
+import fc from 'fast-check';
+import { scenarioArbitrary } from '../generator/arbitrary';
+import { KernelSession } from '../kernel/session';
+import { kernelUsability } from '../kernel/usable';
+
+async function kernelBench(): Promise<void> {
+  const u = kernelUsability();
+  if (!u.ok) {
+    console.log(`kernel benchmark skipped: ${u.reason}`);
+    return;
+  }
+  const scenarios = fc.sample(scenarioArbitrary({ maxCommands: 30 }), { numRuns: 500, seed: 42 });
+  const session = await KernelSession.open();
+  let steps = 0;
+  let ran = 0;
+  const t0 = process.hrtime.bigint();
+  try {
+    for (const s of scenarios) {
+      const r = await session.run(s);
+      if (r.skipped !== undefined) continue;
+      ran++;
+      steps += r.steps;
+    }
+  } finally {
+    const problems = await session.close();
+    if (problems.length) console.log(`  WARNING: ${problems.join('; ')}`);
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`kernel oracle on ${session.release} — ${ran} generated scenarios, ${steps} steps (setup and teardown of each included)`);
+  console.log(`  steps/s:     ${Math.round(steps / secs).toLocaleString('en-US')}  (target 2,000: ${steps / secs >= 2000 ? 'met' : 'NOT met'})`);
+  console.log(`  scenarios/s: ${Math.round(ran / secs).toLocaleString('en-US')}  (target 50: ${ran / secs >= 50 ? 'met' : 'NOT met'})`);
+}
+
+void kernelBench();

@@ -1,9 +1,19 @@
 /**
- * The driver as a child process: one command line in, one reply line out, each with a timeout.
- * `close()` lets the driver clean up (it restores the pool itself); if it does not finish in time it
- * is killed and the journal recovery runs.
+ * The driver as a child process: one command line in (its stdin), one reply line out.
+ *
+ * Replies come through a FIFO that only this object reads, synchronously (spinning briefly, then
+ * sleeping in short slices, while the driver works): an asynchronous round trip through the event
+ * loop costs about three times as much, and a scenario is a long chain of round trips. The FIFO is
+ * opened before the driver starts (non-blocking, so the driver's open for writing succeeds at once);
+ * end of file means the driver is gone. Every 32 calls `call` yields to the event loop, so signal
+ * handlers (Ctrl-C) still run. Each reply has a deadline; a driver that misses it is stopped (its
+ * clean-up runs, then the journal recovery).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'child_process';
+import type { Readable, Writable } from 'stream';
+import { closeSync, constants, openSync, readSync, unlinkSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { recoverInterruptedRuns } from './journal';
 
 export interface Reply {
@@ -16,73 +26,97 @@ export interface Reply {
 
 export class KernelError extends Error {}
 
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleepMs = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+
 export class DriverProcess {
-  private child: ChildProcessWithoutNullStreams;
-  private buffer = '';
-  private waiting: { resolve: (line: string) => void; reject: (e: Error) => void } | undefined;
+  private child: ChildProcessByStdio<Writable, null, Readable>;
+  private outFd: number;
+  private started = false;
+  private static fifos = 0;
+  private pending = '';
+  private buf = Buffer.alloc(1 << 16);
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
-  readonly ready: Promise<{ release: string; savedNr: number; savedOvercommit: number; pid: number }>;
   private stderr = '';
+  private calls = 0;
+  readonly ready: Promise<{ release: string; savedNr: number; savedOvercommit: number; pid: number }>;
 
-  constructor(path: string, private stepTimeoutMs = 10_000) {
-    this.child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout.setEncoding('utf8');
-    this.child.stdout.on('data', (d: string) => this.onData(d));
+  constructor(path: string, private stepTimeoutMs = 15_000) {
+    const fifo = join(tmpdir(), `hugecheck-reply.${process.pid}.${DriverProcess.fifos++}`);
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    this.outFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    this.child = spawn(path, ['--reply', fifo], { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) =>
       this.child.on('exit', (code) => {
         this.exitCode = code;
-        this.waiting?.reject(new KernelError(`the kernel driver exited (code ${code})${this.stderr ? `: ${this.stderr.trim()}` : ''}`));
-        this.waiting = undefined;
         resolve(code);
       }),
     );
-    this.child.on('error', (e) => this.waiting?.reject(new KernelError(`cannot start the kernel driver: ${e.message}`)));
-    this.ready = this.nextLine(60_000).then((line) => {
-      const m = /^READY (\S+) (-?\d+) (-?\d+) (\d+)$/.exec(line);
-      if (!m) throw new KernelError(`the kernel driver did not start: ${line}`);
-      return { release: m[1]!, savedNr: Number(m[2]), savedOvercommit: Number(m[3]), pid: Number(m[4]) };
-    });
+    this.child.stdin.on('error', () => undefined); // a write after the driver died: reported by the read
+    this.ready = (async () => {
+      try {
+        // The driver may wait for the machine-wide lock: poll gently, yielding to the event loop.
+        const deadline = Date.now() + 10 * 60_000;
+        let line: string | undefined;
+        while ((line = this.tryLine()) === undefined) {
+          if (this.exitCode !== undefined || Date.now() > deadline) throw new KernelError(`the kernel driver did not start${this.stderr ? `: ${this.stderr.trim()}` : ''}`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        const m = /^READY (\S+) (-?\d+) (-?\d+) (\d+)$/.exec(line);
+        if (!m) throw new KernelError(`the kernel driver did not start: ${line}`);
+        this.started = true;
+        return { release: m[1]!, savedNr: Number(m[2]), savedOvercommit: Number(m[3]), pid: Number(m[4]) };
+      } finally {
+        unlinkSync(fifo);
+      }
+    })();
   }
 
-  private onData(d: string): void {
-    this.buffer += d;
-    let nl: number;
-    while (this.waiting && (nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      const w = this.waiting;
-      this.waiting = undefined;
-      w.resolve(line);
+  /** A complete line if one has arrived; undefined if none yet; throws at end of file. */
+  private tryLine(): string | undefined {
+    for (;;) {
+      const nl = this.pending.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.pending.slice(0, nl);
+        this.pending = this.pending.slice(nl + 1);
+        return line;
+      }
+      let n: number;
+      try {
+        n = readSync(this.outFd, this.buf, 0, this.buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return undefined;
+        throw new KernelError(`reading from the kernel driver: ${(e as Error).message}`);
+      }
+      if (n === 0) {
+        // No writer: before READY the driver has not opened the FIFO yet; after it, it is gone.
+        if (!this.started) return undefined;
+        throw new KernelError(`the kernel driver exited${this.stderr ? `: ${this.stderr.trim()}` : ''}`);
+      }
+      this.pending += this.buf.toString('utf8', 0, n);
     }
   }
 
-  private nextLine(timeoutMs: number): Promise<string> {
-    if (this.exitCode !== undefined) return Promise.reject(new KernelError('the kernel driver is not running'));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting = undefined;
-        reject(new KernelError(`the kernel driver did not answer within ${timeoutMs / 1000} s (a step hung); it was stopped`));
+  private readLine(): string {
+    const deadline = Date.now() + this.stepTimeoutMs;
+    for (let spins = 0; ; spins++) {
+      const line = this.tryLine();
+      if (line !== undefined) return line;
+      if (spins > 200) sleepMs(spins > 20_000 ? 1 : 0.05);
+      if ((spins & 1023) === 0 && Date.now() > deadline) {
         void this.kill();
-      }, timeoutMs);
-      this.waiting = {
-        resolve: (l) => {
-          clearTimeout(timer);
-          resolve(l);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.onData('');
-    });
+        throw new KernelError(`the kernel driver did not answer within ${this.stepTimeoutMs / 1000} s (a step hung); it was stopped`);
+      }
+    }
   }
 
   async call(line: string): Promise<Reply> {
+    if (++this.calls % 32 === 0) await new Promise((r) => setImmediate(r));
+    if (this.exitCode !== undefined) throw new KernelError('the kernel driver is not running');
     this.child.stdin.write(line + '\n');
-    const r = await this.nextLine(this.stepTimeoutMs);
+    const r = this.readLine();
     if (r.startsWith('E ')) throw new KernelError(`kernel driver: ${r.slice(2)} (command: ${line})`);
     const f = r.split(' ');
     if (f[0] !== 'R' || f.length < 7) throw new KernelError(`kernel driver: unexpected reply "${r}" to "${line}"`);
@@ -99,6 +133,7 @@ export class DriverProcess {
     const t = setTimeout(() => void this.kill(), timeoutMs);
     await this.exited;
     clearTimeout(t);
+    closeSync(this.outFd);
   }
 
   /** Stops the driver the hard way, then restores from its journal. */

@@ -60,7 +60,7 @@
 #define MAX_NODES 64
 #define MAX_MOUNTS 32
 #define MAX_SEGS 64
-#define LINE 512
+#define LINE 4096
 
 static const char *NR = "/proc/sys/vm/nr_hugepages";
 static const char *OVC = "/proc/sys/vm/nr_overcommit_hugepages";
@@ -78,6 +78,7 @@ static int mounted[MAX_MOUNTS];
 static int seg_id[MAX_SEGS];
 static volatile sig_atomic_t stop_requested;
 static int journal_fd = -1;
+static int nodes_used; /* node indices 0..nodes_used-1 may have consumed their pipes */
 
 /* ---- node state ------------------------------------------------------------------------------ */
 static int me = -1; /* node index, -1 in the controller */
@@ -116,7 +117,8 @@ static void out(const char *fmt, ...) {
 	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (n > 0 && write(1, buf, (size_t)n) < 0) _exit(3);
+	/* The reader is gone: stop, but clean up first (the main loop checks stop_requested). */
+	if (n > 0 && write(1, buf, (size_t)n) < 0) stop_requested = 1;
 }
 
 static int write_file(const char *path, long v) {
@@ -347,6 +349,33 @@ static int node_call(int i, struct cmd *c, struct ack *a) {
 static void mountdir(char *buf, size_t n, long m) { snprintf(buf, n, "%s/m%ld", workdir, m); }
 static void filepath(char *buf, size_t n, long m, long f) { snprintf(buf, n, "%s/m%ld/f%ld", workdir, m, f); }
 
+/* Kills every node, recreates the pipes that were used, removes segments and unmounts the scenario's
+ * mounts. The default mount (index 0) stays for the next scenario unless `all`: it has no subpool,
+ * and the teardown has emptied it (mounting it again would cost about 0.7 ms per scenario). */
+static int reset_all(int all) {
+	for (int i = 0; i < MAX_NODES; i++) if (node_pid[i] > 0) { kill(node_pid[i], SIGKILL); waitpid(node_pid[i], NULL, 0); node_pid[i] = 0; }
+	for (int i = 0; i < nodes_used; i++) {
+		if (cmd_w[i] >= 0) close(cmd_w[i]);
+		if (ack_r[i] >= 0) close(ack_r[i]);
+		if (cmd_r[i] >= 0) close(cmd_r[i]);
+		if (ack_w[i] >= 0) close(ack_w[i]);
+		int p1[2], p2[2];
+		if (pipe(p1) || pipe(p2)) { out("E pipe\n"); return 1; }
+		cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
+	}
+	nodes_used = 0;
+	for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
+	for (int i = all ? 0 : 1; i < MAX_MOUNTS; i++) {
+		if (!mounted[i]) continue;
+		char dir[300];
+		mountdir(dir, sizeof dir, i);
+		if (umount2(dir, 0)) umount2(dir, MNT_DETACH);
+		rmdir(dir);
+		mounted[i] = 0;
+	}
+	return 0;
+}
+
 /* ---- the controller's command loop ------------------------------------------------------- */
 static int handle(char *line) {
 	char op[32];
@@ -425,21 +454,6 @@ static int handle(char *line) {
 		reply(r, -1, 1);
 		return 0;
 	}
-	if (!strcmp(op, "SPAWN0")) { /* the first process of a scenario */
-		if (node_pid[0] > 0) { reply(EBUSY, -1, 0); return 0; }
-		pid_t pid = spawn_node(0);
-		if (pid < 0) { reply(errno, -1, 0); return 0; }
-		node_pid[0] = pid;
-		/* Node 0 now holds the ends of every later node; the controller keeps only its own, so a
-		 * node's death is seen (the controller also polls with waitpid, see node_call). */
-		for (int i = 0; i < MAX_NODES; i++) {
-			if (cmd_r[i] >= 0) close(cmd_r[i]);
-			if (ack_w[i] >= 0) close(ack_w[i]);
-			cmd_r[i] = ack_w[i] = -1;
-		}
-		reply(0, pid, 0);
-		return 0;
-	}
 	if (!strcmp(op, "P")) { /* P node OP v0 v1 ... (see kernel/adapter.ts) */
 		char pop[32];
 		long v[10] = {0};
@@ -469,7 +483,7 @@ static int handle(char *line) {
 			if (v[1] < 0 || v[1] >= MAX_SEGS || seg_id[v[1]] < 0) { out("E no such segment %ld\n", v[1]); return 0; }
 			cm.b = seg_id[v[1]];
 		} else { out("E unknown process op %s\n", pop); return 0; }
-		if (cm.op == N_FORK && (v[1] < 0 || v[1] >= MAX_NODES || node_pid[v[1]] > 0)) { out("E bad child index %ld\n", v[1]); return 0; }
+		if (cm.op == N_FORK && (v[1] < 1 || v[1] >= MAX_NODES || node_pid[v[1]] > 0)) { out("E bad child index %ld\n", v[1]); return 0; }
 		if (cm.op == N_EXIT) {
 			if (write(cmd_w[k], &cm, sizeof cm) != (ssize_t)sizeof cm) {}
 			if (waitpid(node_pid[k], NULL, 0) != node_pid[k]) fprintf(stderr, "waitpid(%d): %s\n", (int)node_pid[k], strerror(errno)); /* exit_mmap has run once this returns (kernel-observed 16c) */
@@ -482,23 +496,62 @@ static int handle(char *line) {
 		if (r == -2) { out("E process %ld died\n", k); return 0; }
 		if (r == -3) { out("E process %ld timed out\n", k); return 0; }
 		if (r) { out("E process %ld: no answer\n", k); return 0; }
-		if (cm.op == N_FORK && ak.result == 0) node_pid[v[1]] = (pid_t)ak.extra;
+		if (cm.op == N_FORK && ak.result == 0) {
+			node_pid[v[1]] = (pid_t)ak.extra;
+			if (v[1] + 1 > nodes_used) nodes_used = (int)v[1] + 1;
+		}
 		reply((int)ak.result, ak.value, cm.op == N_MUNMAP || cm.op == N_MADVISE || cm.op == N_MREMAP);
 		return 0;
 	}
 	if (!strcmp(op, "RESET")) { /* end of a scenario: everything goes, settings stay for the next */
-		for (int i = 0; i < MAX_NODES; i++) if (node_pid[i] > 0) { kill(node_pid[i], SIGKILL); waitpid(node_pid[i], NULL, 0); node_pid[i] = 0; }
+		if (reset_all(1)) return 1;
+		reply(0, -1, 1);
+		return 0;
+	}
+	if (!strcmp(op, "SETUP")) { /* SETUP nr ovc: a fresh scenario: reset, pool, default mount, process 0 */
+		sscanf(line, "%*s %ld %ld", &a, &b);
+		if (reset_all(0)) return 1;
+		int r = write_file(OVC, b);
+		if (!r) r = write_file(NR, a);
+		if (r) { reply(-r, -1, 0); return 0; }
+		if (!mounted[0]) {
+			char dir[300];
+			mountdir(dir, sizeof dir, 0);
+			mkdir(dir, 0700);
+			journal("mount %s\n", dir);
+			if (mount("none", dir, "hugetlbfs", 0, "")) { int err = errno; rmdir(dir); reply(err, -1, 0); return 0; }
+			mounted[0] = 1;
+		}
+		pid_t pid = spawn_node(0);
+		if (pid < 0) { reply(errno, -1, 0); return 0; }
+		node_pid[0] = pid;
+		/* The controller keeps its copies of the node-side ends (a node's death is seen with waitpid,
+		 * see node_call), so only the pipes of nodes that ran need recreating at the next reset. */
+		nodes_used = 1;
+		reply(0, pid, 0);
+		return 0;
+	}
+	if (!strcmp(op, "TEARDOWN")) { /* TEARDOWN m f m f ...: the contract's teardown, then the final observation */
 		for (int i = 0; i < MAX_NODES; i++) {
-			if (cmd_w[i] >= 0) close(cmd_w[i]);
-			if (ack_r[i] >= 0) close(ack_r[i]);
-			if (cmd_r[i] >= 0) close(cmd_r[i]);
-			if (ack_w[i] >= 0) close(ack_w[i]);
-			int p1[2], p2[2];
-			if (pipe(p1) || pipe(p2)) { out("E pipe\n"); return 1; }
-			cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
+			if (node_pid[i] <= 0) continue;
+			struct cmd cm;
+			memset(&cm, 0, sizeof cm);
+			cm.op = N_EXIT;
+			if (write(cmd_w[i], &cm, sizeof cm) != (ssize_t)sizeof cm) kill(node_pid[i], SIGKILL);
+			waitpid(node_pid[i], NULL, 0);
+			node_pid[i] = 0;
+		}
+		char *p = line + strlen("TEARDOWN");
+		long m, f;
+		int used = 0;
+		while (sscanf(p, " %ld %ld%n", &m, &f, &used) == 2) {
+			char path[300];
+			filepath(path, sizeof path, m, f);
+			unlink(path);
+			p += used;
 		}
 		for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
-		for (int i = 0; i < MAX_MOUNTS; i++) {
+		for (int i = 1; i < MAX_MOUNTS; i++) {
 			if (!mounted[i]) continue;
 			char dir[300];
 			mountdir(dir, sizeof dir, i);
@@ -507,15 +560,20 @@ static int handle(char *line) {
 			mounted[i] = 0;
 		}
 		reply(0, -1, 1);
-		return 0;
+		return reset_all(0);
 	}
 	out("E unknown command %s\n", op);
 	return 0;
 }
 
 int main(int argc, char **argv) {
-	(void)argc; (void)argv;
 	setvbuf(stdout, NULL, _IONBF, 0);
+	/* --reply FIFO: replies go to a FIFO the adapter reads synchronously (kernel/driver-process.ts). */
+	if (argc == 3 && !strcmp(argv[1], "--reply")) {
+		int fd = open(argv[2], O_WRONLY);
+		if (fd < 0 || dup2(fd, 1) < 0) { fprintf(stderr, "cannot open %s: %s\n", argv[2], strerror(errno)); return 2; }
+		close(fd);
+	}
 	for (int i = 0; i < MAX_NODES; i++) cmd_w[i] = ack_r[i] = cmd_r[i] = ack_w[i] = -1;
 	for (int i = 0; i < MAX_SEGS; i++) seg_id[i] = -1;
 	mkdir(journal_dir, 0700);

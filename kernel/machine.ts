@@ -41,12 +41,10 @@ export class KernelMachine {
   ) {}
 
   async start(setup: Setup): Promise<Counters> {
-    await this.d.call('RESET');
-    await this.d.call(`SYSCTL ${setup.nr_hugepages + this.leaked} ${setup.nr_overcommit_hugepages}`);
-    const r = await this.d.call('MOUNT 0 -1 -1');
-    if (r.result !== 'ok') throw new Error(`cannot mount hugetlbfs: ${r.result}`);
+    // One command: reset, the pool (overcommit first, contract), the default mount, process 0.
+    this.last = await this.d.call(`SETUP ${setup.nr_hugepages + this.leaked} ${setup.nr_overcommit_hugepages}`);
+    if (this.last.result !== 'ok') throw new Error(`cannot set up the scenario on the kernel: ${this.last.result}`);
     this.mounts.set('default', { idx: 0, hasSize: false });
-    this.last = await this.d.call('SPAWN0');
     this.procs.set('p0', { node: this.nextNode++, nextAddr: 0, maps: new Map() });
     return this.counters(this.last);
   }
@@ -234,19 +232,15 @@ export class KernelMachine {
     }
   }
 
-  /** The contract's teardown: every process exits, files are unlinked, segments removed, mounts
-   *  unmounted; then the final observation. */
+  /** The contract's teardown in one command: every process exits (in creation order), every file is
+   *  unlinked, every segment removed, every mount unmounted; then the final observation. */
   async teardown(): Promise<Observation> {
-    for (const name of [...this.procs.keys()]) await this.step({ op: 'exit', proc: name });
-    for (const name of [...this.files.keys()]) await this.step({ op: 'unlink', file: name });
-    for (const name of [...this.segs.keys()]) await this.step({ op: 'shmrm', seg: name });
-    for (const name of [...this.mounts.keys()]) if (name !== 'default') await this.step({ op: 'umount', mount: name });
-    const m = this.mounts.get('default')!;
-    this.mounts.delete('default');
-    this.last = await this.d.call(`UMOUNT ${m.idx}`);
-    this.mounts.set('default', m);
-    const final = this.observe('ok');
-    this.mounts.clear();
-    return final;
+    const files = [...this.files.values()].filter((f) => f !== null).map((f) => `${f.mount.idx} ${f.id}`);
+    this.last = await this.d.call(`TEARDOWN ${files.join(' ')}`.trimEnd());
+    this.procs.clear();
+    this.files.clear();
+    this.segs.clear();
+    for (const name of [...this.mounts.keys()]) if (name !== 'default') this.mounts.delete(name);
+    return this.observe('ok');
   }
 }
