@@ -13,6 +13,8 @@ import type { Observation, Scenario, Step, Trace } from '../scenario/types';
 import { firstDivergence, type Divergence } from './diff';
 
 export interface KernelRunner {
+  /** Set once a scenario changed the pool unexpectedly: no more runs. */
+  damaged?: string;
   run(s: Scenario, opts?: { allowLeak?: boolean }): Promise<{ trace: Trace; skipped?: undefined; steps: number } | { skipped: string; trace?: undefined; steps: 0 }>;
 }
 
@@ -85,6 +87,12 @@ export async function fuzz(kernel: KernelRunner, opts: FuzzOptions): Promise<Fuz
     out.steps += r.steps;
     addCoverage(out.coverage, s, r.trace);
     const model = execute(s, opts.policy);
+    if (kernel.damaged) {
+      // Never shrink a divergence that damages the machine on the kernel: stop here.
+      out.divergences.push({ scenario: s, divergence: firstDivergence(model, r.trace) ?? { step: 'final', field: 'pool', model: 'clean', kernel: 'changed' }, model, kernel: r.trace });
+      out.interrupted = true;
+      break;
+    }
     if (!firstDivergence(model, r.trace)) continue;
     const diverges = async (c: Scenario) => {
       if (opts.interrupted?.()) return false;
@@ -100,7 +108,11 @@ export async function fuzz(kernel: KernelRunner, opts: FuzzOptions): Promise<Fuz
     const withExpect: Scenario = {
       ...minimal,
       name: `divergence-${opts.seed}-${i}`,
-      steps: minimal.steps.map((st, j): Step => ({ ...st, expect: { result: k.trace.steps[j]!.result, ...(k.trace.steps[j]!.value !== undefined ? { value: k.trace.steps[j]!.value } : {}), counters: { ...k.trace.steps[j]!.counters } } })),
+      steps: minimal.steps.map((st, j): Step => {
+        const o = k.trace.steps[j]!;
+        const mounts = Object.fromEntries(Object.entries(o.mounts).filter(([m]) => m !== 'default'));
+        return { ...st, expect: { result: o.result, ...(o.value !== undefined ? { value: o.value } : {}), counters: { ...o.counters }, ...(Object.keys(mounts).length ? { mounts } : {}) } };
+      }),
     };
     out.divergences.push({ scenario: withExpect, divergence: d, model: m, kernel: k.trace });
     if (out.divergences.length >= (opts.maxDivergences ?? 5)) break;

@@ -15,6 +15,7 @@ export async function withKernel<T>(io: Io, fn: (s: KernelSession, interrupted: 
     throw e;
   }
   for (const n of session.notes) io.err(`hugecheck: ${n}\n`);
+  const seen = session.notes.length;
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -28,6 +29,7 @@ export async function withKernel<T>(io: Io, fn: (s: KernelSession, interrupted: 
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    for (const n of session.notes.slice(seen)) io.err(`hugecheck: ${n}\n`);
     const problems = await session.close();
     if (problems.length) io.err(`hugecheck: WARNING: the machine is not as it was: ${problems.join('; ')}\n`);
     if (interrupted) throw new Interrupted('interrupted');

@@ -199,6 +199,9 @@ static void journal(const char *fmt, ...) {
 	if (journal_fd >= 0 && n > 0) { if (write(journal_fd, buf, (size_t)n) < 0) {} fsync(journal_fd); }
 }
 
+static void unmount_from(int first);
+static void remove_segments(void);
+
 /* ---- clean-up ------------------------------------------------------------------------------ */
 static void cleanup(void) {
 	if (me >= 0) _exit(0);
@@ -206,15 +209,8 @@ static void cleanup(void) {
 		if (node_pid[i] > 0) { kill(node_pid[i], SIGKILL); waitpid(node_pid[i], NULL, 0); node_pid[i] = 0; }
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0) {}
-	for (int i = 0; i < MAX_MOUNTS; i++) {
-		if (!mounted[i]) continue;
-		char dir[300];
-		snprintf(dir, sizeof dir, "%s/m%d", workdir, i);
-		if (umount2(dir, 0) && umount2(dir, MNT_DETACH)) {}
-		rmdir(dir);
-		mounted[i] = 0;
-	}
-	for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
+	unmount_from(0);
+	remove_segments();
 	if (saved_ovc >= 0) write_file(OVC, saved_ovc);
 	if (saved_nr >= 0) write_file(NR, saved_nr);
 	if (saved_nr >= 0 && read_file(NR) != saved_nr) write_file(NR, saved_nr);
@@ -349,6 +345,22 @@ static int node_call(int i, struct cmd *c, struct ack *a) {
 static void mountdir(char *buf, size_t n, long m) { snprintf(buf, n, "%s/m%ld", workdir, m); }
 static void filepath(char *buf, size_t n, long m, long f) { snprintf(buf, n, "%s/m%ld/f%ld", workdir, m, f); }
 
+static void remove_segments(void) {
+	for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
+}
+
+/* Unmounts the driver's mounts from index `first` on (lazily if a plain umount fails). */
+static void unmount_from(int first) {
+	for (int i = first; i < MAX_MOUNTS; i++) {
+		if (!mounted[i]) continue;
+		char dir[300];
+		mountdir(dir, sizeof dir, i);
+		if (umount2(dir, 0)) umount2(dir, MNT_DETACH);
+		rmdir(dir);
+		mounted[i] = 0;
+	}
+}
+
 /* Kills every node, recreates the pipes that were used, removes segments and unmounts the scenario's
  * mounts. The default mount (index 0) stays for the next scenario unless `all`: it has no subpool,
  * and the teardown has emptied it (mounting it again would cost about 0.7 ms per scenario). */
@@ -364,15 +376,8 @@ static int reset_all(int all) {
 		cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
 	}
 	nodes_used = 0;
-	for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
-	for (int i = all ? 0 : 1; i < MAX_MOUNTS; i++) {
-		if (!mounted[i]) continue;
-		char dir[300];
-		mountdir(dir, sizeof dir, i);
-		if (umount2(dir, 0)) umount2(dir, MNT_DETACH);
-		rmdir(dir);
-		mounted[i] = 0;
-	}
+	remove_segments();
+	unmount_from(all ? 0 : 1);
 	return 0;
 }
 
@@ -550,15 +555,8 @@ static int handle(char *line) {
 			unlink(path);
 			p += used;
 		}
-		for (int i = 0; i < MAX_SEGS; i++) if (seg_id[i] >= 0) { shmctl(seg_id[i], IPC_RMID, NULL); seg_id[i] = -1; }
-		for (int i = 1; i < MAX_MOUNTS; i++) {
-			if (!mounted[i]) continue;
-			char dir[300];
-			mountdir(dir, sizeof dir, i);
-			if (umount2(dir, 0)) umount2(dir, MNT_DETACH);
-			rmdir(dir);
-			mounted[i] = 0;
-		}
+		remove_segments();
+		unmount_from(1);
 		reply(0, -1, 1);
 		return reset_all(0);
 	}

@@ -47,6 +47,7 @@ export const madviseOps = {
   },
 
   /** mprotect: split at the ends and change protection; no accounting (kernel-observed 1c, 5d).
+   *  A VMA that already has the protection is left alone (no split).
    *  Nothing mapped at `from` → ENOMEM; a later hole stops the walk with ENOMEM after the VMAs
    *  before it were changed. */
   mprotect(this: Kernel, s: ModelState, p: Process, from: number, to: number, prot: Prot): Result {
@@ -54,6 +55,12 @@ export const madviseOps = {
     while (addr < to) {
       let v = p.vmas.find((x) => x.start <= addr && addr < x.end);
       if (!v) return 'ENOMEM';
+      if (v.prot === prot) {
+        // mprotect_fixup: the same flags leave the VMA as it is, unsplit (measured on 6.18: a
+        // "split" by a no-op mprotect followed by an mremap of one half leaked, kernel-runs/k14).
+        addr = Math.min(v.end, to);
+        continue;
+      }
       if (v.start < addr) v = this.splitVma(s, v, addr);
       if (v.end > to) this.splitVma(s, v, to);
       v.prot = prot;

@@ -9,7 +9,8 @@ import { findVma, getUnmappedArea, insertVma, type ModelState, type Process, typ
 
 export const mremapOps = {
   /** R-7.1..R-7.3. Generic checks (new_len 0 → EINVAL; nothing mapped at addr → EFAULT), then
-   *  align_hugetlb, then shrink (munmap of the tail) and/or move. */
+   *  align_hugetlb, then shrink (munmap of the tail) and/or move. `p.vmas` is re-read after the
+   *  shrink: the move takes whatever is mapped in [addr, addr + new_len) then. */
   doMremap(this: Kernel, s: ModelState, p: Process, addr: number, oldLen: number, newLen: number, newAddr: number | null): Result {
     if (newLen === 0) return 'EINVAL';
     const vma = findVma(p, addr);
@@ -22,22 +23,21 @@ export const mremapOps = {
       return 'EINVAL'; // growth: only reachable under a policy that lets alignHugetlb pass
     }
     if (oldLen === 0) return 'EINVAL'; // a mirror: only reachable under a policy (MREMAP_MIRROR)
-    if (newLen < oldLen) this.doMunmap(s, p, addr + newLen, addr + oldLen); // shrink first (6f)
-    const first = findVma(p, addr)!;
-    if (addr + newLen <= first.end) {
-      this.moveVma(s, first, addr, addr + newLen, newAddr);
+    if (newLen < oldLen) {
+      // A move that shrinks needs the whole old range inside the VMA at addr, checked before
+      // anything changes (measured on 6.18: a hole there gives EFAULT with the tail still mapped,
+      // kernel-runs/k13); then the tail is unmapped (6f) and the rest moves.
+      if (vma.end < addr + oldLen) return 'EFAULT';
+      this.doMunmap(s, p, addr + newLen, addr + oldLen);
+      this.moveVma(s, findVma(p, addr)!, addr, addr + newLen, newAddr);
       return 'ok';
     }
-    // Since ≈6.17 an MREMAP_FIXED move of the same size may span several VMAs (R-7.3); each is
-    // moved to the same offset in the target range.
-    if (newLen !== oldLen) return 'EFAULT';
-    const pieces = p.vmas.filter((v) => v.end > addr && v.start < addr + newLen);
-    for (let i = 1; i < pieces.length; i++) if (pieces[i]!.start !== pieces[i - 1]!.end) return 'EFAULT';
-    if (pieces[pieces.length - 1]!.end < addr + newLen) return 'EFAULT';
-    for (const v of pieces) {
+    // Since ≈6.17 a same-size MREMAP_FIXED move may span several VMAs and holes (R-7.3): each VMA
+    // of the range moves to the same offset in the target; holes stay holes (kernel-runs/k10, k12).
+    const end = addr + newLen;
+    for (const v of p.vmas.filter((x) => x.end > addr && x.start < end)) {
       const from = Math.max(v.start, addr);
-      const to = Math.min(v.end, addr + newLen);
-      this.moveVma(s, v, from, to, newAddr + (from - addr));
+      this.moveVma(s, v, from, Math.min(v.end, end), newAddr + (from - addr));
     }
     return 'ok';
   },
