@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Entry point: the CLI is compiled to dist/ by `npm install` (the package's prepare script).
+process.stdout.on('error', (e) => { if (e && e.code === 'EPIPE') process.exit(0); throw e; });
 const path = require('path');
 const fs = require('fs');
 const main = path.join(__dirname, '..', 'dist', 'cli', 'main.js');

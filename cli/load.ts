@@ -5,6 +5,7 @@ import type { Policy } from '../model/policy';
 import type { Scenario } from '../scenario/types';
 import { parseScenarioText, ScenarioError } from '../scenario/validate';
 import { UsageError } from './errors';
+import { isPolicyPath, loadPolicyModule } from './policy-loader';
 
 export function loadScenario(file: string): Scenario {
   let text: string;
@@ -23,6 +24,9 @@ export function loadScenario(file: string): Scenario {
 }
 
 export function loadPolicy(name: string): Policy {
+  const builtin = findPolicy(name);
+  if (builtin) return builtin;
+  if (isPolicyPath(name) && /\.(ts|js|cjs)$/.test(name)) return loadPolicyModule(name);
   const p = findPolicy(name);
   if (!p) throw new UsageError(`unknown policy "${name}" (known: ${[...POLICIES.keys()].join(', ')})`);
   return p;

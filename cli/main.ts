@@ -9,6 +9,8 @@ import { fuzzCommand } from './fuzz';
 import { Interrupted } from './kernel-session';
 import { invariantsCommand } from './invariants';
 import { runCommand } from './run';
+import { zooCommand } from './zoo';
+import { POLICIES } from '../model/policies';
 import { UsageError } from './errors';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -32,6 +34,23 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--json', 'print the report (hugecheck.report/1)')
     .action(async (opts) => {
       code = await checkCommand(opts, io);
+    });
+  program
+    .command('zoo')
+    .description('check every historical bug of bug-zoo.md put back into the model')
+    .option('--runs <n>', 'generated scenarios per property', '1000')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--json', 'print the matrix as JSON')
+    .action(async (opts) => {
+      code = await zooCommand(opts, io);
+    });
+  program
+    .command('policies')
+    .description('list the built-in policies')
+    .action(() => {
+      const w = Math.max(...[...POLICIES.keys()].map((n) => n.length));
+      for (const p of POLICIES.values()) io.out(`${p.name.padEnd(w)}  ${p.description}\n`);
+      io.out(`\nA policy of your own: --policy ./my-policy.ts (see the README, "Writing a policy").\n`);
     });
   program
     .command('invariants')

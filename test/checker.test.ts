@@ -66,7 +66,7 @@ describe('linux-fixed', () => {
 });
 
 describe('policies with one rule broken are caught with small counterexamples', () => {
-  const cases = ['bug/B10-private-unreserved', 'bug/B12-fork-cow-owner', 'bug/B19-noresv-steals-reserved', 'bug/B06-pool-shrink-below-reserve', 'bug/B32-mremap-reservation-duplicate', 'bug/B34-dontneed-lost-reserve'];
+  const cases = ['bug/B10-private-unreserved', 'bug/B12-fork-cow-owner', 'bug/B19-noresv-steals-reserved', 'bug/B06-pool-shrink-below-reserve', 'bug/B32-mremap-reservation-transfer', 'bug/B34-madvise-dontneed-private-lost-reserve'];
   test.each(cases)('%s', async (name) => {
     const r = await cli('check', '--policy', name, '--runs', '2000', '--seed', '3', '--json');
     expect(r.code).toBe(1);
@@ -82,7 +82,7 @@ describe('policies with one rule broken are caught with small counterexamples', 
 
 describe('a known bug never masks a new violation of the same property', () => {
   test('linux plus a second rule broken: the new violation is still reported', () => {
-    const b32 = MUTANTS.find((m) => m.name === 'bug/B32-mremap-reservation-duplicate')!;
+    const b32 = MUTANTS.find((m) => m.name === 'bug/B32-mremap-reservation-transfer')!;
     const both = definePolicy(linux, { name: 'test/linux+B32', description: 't', overrides: { fixupHugetlbReservations: b32.fixupHugetlbReservations } });
     const r = checkProperty(both, findInvariant('counters-nonnegative')!, { runs: 3000, seed: 5 });
     expect(r.unexpected).toBe(true);

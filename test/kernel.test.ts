@@ -84,7 +84,7 @@ kdescribe('the kernel oracle', () => {
   });
 
   test('a wrong model rule is caught by diff and by fuzz', async () => {
-    const wrong = MUTANTS.find((m) => m.name === 'bug/B34-dontneed-lost-reserve')!;
+    const wrong = MUTANTS.find((m) => m.name === 'bug/B34-madvise-dontneed-private-lost-reserve')!;
     const g = loadGoldens().find((x) => x.file.includes('12a-'))!;
     const k = await session.run(g.scenario);
     expect(firstDivergence(execute(g.scenario, wrong), k.trace!)).toMatchObject({ step: 3, field: 'counters.rsvd' });

@@ -19,6 +19,11 @@ export const MUTANTS: readonly Policy[] = [
       return linux.gatherSurplusPages.call(this, s, delta);
     },
   }),
+  mutant('bug/B03-truncate-rsvd-wraparound', 'truncate releases the reservations of indices already consumed by pages, so Rsvd wraps (bug-zoo B03)', {
+    hugetlbUnreservePages(s, inode, start, end, freed) {
+      linux.hugetlbUnreservePages.call(this, s, inode, start, end, end === Infinity ? 0 : freed);
+    },
+  }),
   mutant('bug/B06-pool-shrink-below-reserve', 'shrinking nr_hugepages frees reserved pages: the floor is the request alone (bug-zoo B06)', {
     setMaxHugePages(s, count) {
       const h = s.h;
@@ -36,6 +41,26 @@ export const MUTANTS: readonly Policy[] = [
       return linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
     },
   }),
+  ((): Policy => {
+    // The first private reservations kept a plain count per VMA: a split copied it into each piece.
+    const whole = new WeakMap<object, [number, number]>();
+    return mutant('bug/B11-private-vma-split', 'each piece of a split private mapping returns the whole mapping\'s unconsumed reservations at close (bug-zoo B11)', {
+      hugetlbReservePages(s, inode, from, to, vma, noreserve) {
+        const ok = linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
+        if (ok && vma?.resvMap) whole.set(vma.resvMap, [from, to]);
+        return ok;
+      },
+      hugetlbVmOpClose(s, vma) {
+        const range = vma.resvMap && vma.owner ? whole.get(vma.resvMap) : undefined;
+        if (!range) return linux.hugetlbVmOpClose.call(this, s, vma);
+        let consumed = 0;
+        for (let i = range[0]; i < range[1]; i++) if (vma.resvMap!.consumed.has(i)) consumed++;
+        const reserve = range[1] - range[0] - consumed;
+        if (reserve) this.hugetlbAcctMemory(s, -this.hugepageSubpoolPutPages(s, vma.inode.spool, reserve));
+        vma.resvMap!.refs--;
+      },
+    });
+  })(),
   mutant('bug/B12-fork-cow-owner', 'the owner\'s copy-on-write never takes the page back from its children (bug-zoo B12)', {
     unmapRefPrivate() {},
   }),
@@ -49,10 +74,10 @@ export const MUTANTS: readonly Policy[] = [
       return vma.shared ? 0 : linux.vmaNeedsReservation.call(this, s, vma, idx);
     },
   }),
-  mutant('bug/B32-mremap-reservation-duplicate', 'mremap leaves the old VMA\'s reservation state in place, so both VMAs return it (bug-zoo B32)', {
+  mutant('bug/B32-mremap-reservation-transfer', 'mremap leaves the old VMA\'s reservation state in place, so both VMAs return it (bug-zoo B32)', {
     fixupHugetlbReservations() {},
   }),
-  mutant('bug/B34-dontneed-lost-reserve', 'zapping an owner\'s page never restores its reservation, as before 6.8 (bug-zoo B34)', {
+  mutant('bug/B34-madvise-dontneed-private-lost-reserve', 'zapping an owner\'s page never restores its reservation, as before 6.8 (bug-zoo B34)', {
     zapRestoresReserve: () => false,
   }),
   mutant('mutant/no-undo-on-enomem', 'a reservation that fails keeps the surplus pages it allocated', {

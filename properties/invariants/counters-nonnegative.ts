@@ -25,5 +25,5 @@ export const countersNonnegative: Invariant = {
     return m ? { step: 'final', message: m } : null;
   },
   example: { setup: { nr_hugepages: 2 }, steps: [{ op: 'mmap', proc: 'p0', map: 'a', pages: 2 }, { op: 'write', proc: 'p0', map: 'a', page: 0 }, { op: 'munmap', proc: 'p0', map: 'a' }] },
-  brokenBy: 'bug/B32-mremap-reservation-duplicate',
+  brokenBy: 'bug/B32-mremap-reservation-transfer',
 };

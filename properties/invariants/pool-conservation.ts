@@ -49,5 +49,5 @@ export const poolConservation: Invariant = {
     return null;
   },
   example: { setup: { nr_hugepages: 3 }, steps: [{ op: 'mmap', proc: 'p0', map: 'a', pages: 2 }, { op: 'write', proc: 'p0', map: 'a', page: 1 }, { op: 'fork', proc: 'p0', child: 'c' }, { op: 'write', proc: 'c', map: 'a', page: 1 }] },
-  brokenBy: 'bug/B32-mremap-reservation-duplicate',
+  brokenBy: 'bug/B32-mremap-reservation-transfer',
 };
