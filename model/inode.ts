@@ -75,7 +75,7 @@ export const inodeOps = {
    *  and leaves i_size alone (kernel-observed 8b, 8c). */
   hugetlbfsFallocate(this: Kernel, s: ModelState, inode: Inode, offset: number, len: number): Result {
     const pseudo: Vma = {
-      proc: FALLOCATE_PROC, start: 0, end: 0, pgoff: 0, inode, shared: true, prot: 'rw',
+      proc: FALLOCATE_PROC, start: 0, end: 0, pgoff: 0, inode, shared: true, noreserve: false, prot: 'rw',
       resvMap: null, owner: false, unmapped: false,
     };
     for (let idx = offset; idx < offset + len; idx++) {

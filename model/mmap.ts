@@ -74,6 +74,7 @@ export const mmapOps = {
       pgoff: req.offset,
       inode,
       shared: req.shared,
+      noreserve: req.noreserve,
       prot: req.prot,
       resvMap: null,
       owner: false,

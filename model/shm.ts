@@ -22,7 +22,7 @@ export const shmOps = {
   /** do_shmat: a shared mapping of the whole segment; no accounting (S_PRIVATE forces NORESERVE). */
   doShmat(this: Kernel, s: ModelState, p: Process, seg: Inode, addr: number): Result {
     const vma: Vma = {
-      proc: p, start: addr, end: addr + seg.size, pgoff: 0, inode: seg, shared: true, prot: 'rw',
+      proc: p, start: addr, end: addr + seg.size, pgoff: 0, inode: seg, shared: true, noreserve: true, prot: 'rw',
       resvMap: null, owner: false, unmapped: false,
     };
     const err = this.hugetlbfsFileMmap(s, vma, true);

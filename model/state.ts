@@ -97,6 +97,8 @@ export interface Vma {
   inode: Inode;
   /** VM_MAYSHARE */
   shared: boolean;
+  /** VM_NORESERVE (MAP_NORESERVE, SHM_NORESERVE, or a SysV attach): the mapping took no reservation. */
+  noreserve: boolean;
   prot: Prot;
   /** vm_private_data of a MAP_PRIVATE VMA: the reserve map pointer ... */
   resvMap: PrivateResvMap | null;

@@ -49,6 +49,8 @@ interface MapState {
   unmapped: Set<number>;
   /** The creator of a reserving private mapping; children and NORESERVE are not. */
   owner: boolean;
+  /** MAP_NORESERVE (or a SysV attach): the mapping reserves nothing. */
+  noreserve: boolean;
   /** Owner pages whose reservation is gone by design: zapped while Surp > 0. */
   lostReservation: Set<number>;
   /** Owner pages whose reservation was consumed by an allocation. */
@@ -135,9 +137,9 @@ class Tracker {
     };
   }
 
-  private mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean): MapState {
+  private mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean, noreserve = false): MapState {
     const ms: MapState = {
-      proc, obj, shared, base, pages, prot: new Array(pages).fill(prot), unmapped: new Set(), owner,
+      proc, obj, shared, base, pages, prot: new Array(pages).fill(prot), unmapped: new Set(), owner, noreserve,
       lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(),
     };
     const maps = this.procs.get(proc)!;
@@ -217,7 +219,7 @@ class Tracker {
         }
         if (!ok) return;
         const shared = step.share === 'shared';
-        const ms = this.mapState(step.proc, step.map, obj, shared, step.offset, step.pages, step.prot, !shared && !step.noreserve);
+        const ms = this.mapState(step.proc, step.map, obj, shared, step.offset, step.pages, step.prot, !shared && !step.noreserve, step.noreserve);
         const to = step.offset + step.pages;
         if (shared && !step.noreserve) {
           for (let i = step.offset; i < to; i++) {
@@ -257,16 +259,31 @@ class Tracker {
         const ms = maps?.get(step.map);
         if (!maps || !ms || !ok) return;
         const from = step.offset;
+        // A policy may let mremap grow a mapping: the added file indices are promised like a new
+        // mapping's (a reserving shared mapping reserves them; a private one's are fresh pages).
+        const grow = (target: MapState, from0: number) => {
+          if (step.newPages <= step.oldPages) return;
+          for (let p = from0 + step.oldPages; p < from0 + step.newPages; p++) {
+            const i = target.base + p;
+            if (target.shared && !target.noreserve) {
+              target.obj.guaranteed.add(i);
+              if (!target.obj.resv.has(i)) target.obj.resv.set(i, 'reserved');
+            }
+            if (target.obj.kind === 'anon' && target.obj.size <= i) target.obj.size = i + 1;
+            if (target.prot[p] === undefined) target.prot[p] = target.prot[from0] ?? 'rw';
+          }
+        };
         if (step.to === undefined) {
           for (let p = from + step.newPages; p < from + step.oldPages; p++) {
             ms.unmapped.add(p);
             ms.priv.delete(p);
           }
+          grow(ms, from);
           return;
         }
         // A move: the new name takes the moved pages (and, by design, their reservations and
         // ownership, R-7.3); the pages left behind keep theirs (what the kernel intends).
-        const moved = this.mapState(step.proc, step.to, ms.obj, ms.shared, ms.base + from, step.newPages, 'rw', ms.owner);
+        const moved = this.mapState(step.proc, step.to, ms.obj, ms.shared, ms.base + from, step.newPages, 'rw', ms.owner, ms.noreserve);
         for (let p = 0; p < step.newPages; p++) {
           const src = from + p;
           moved.prot[p] = ms.prot[src] ?? 'rw';
@@ -277,6 +294,7 @@ class Tracker {
           if (ms.consumed.has(src)) moved.consumed.add(p);
           if (ms.resvUnknown.has(src)) moved.resvUnknown.add(p);
         }
+        grow(moved, 0);
         if (step.to !== step.map) {
           maps.set(step.map, ms); // the source name keeps its (now partly unmapped) range
           ms.obj.mappings.add(ms);
@@ -351,7 +369,7 @@ class Tracker {
       case 'shmat': {
         const o = this.segs.get(step.seg);
         if (!o || !ok || !this.procs.has(step.proc)) return;
-        this.mapState(step.proc, step.map, o, true, 0, o.size, 'rw', false);
+        this.mapState(step.proc, step.map, o, true, 0, o.size, 'rw', false, true);
         return;
       }
       case 'shmrm':
