@@ -7,6 +7,7 @@ import { checkCommand } from './check';
 import { diffCommand } from './diff';
 import { fuzzCommand } from './fuzz';
 import { Interrupted } from './kernel-session';
+import { KernelError, KernelRefused } from '../kernel/session';
 import { invariantsCommand } from './invariants';
 import { runCommand } from './run';
 import { zooCommand } from './zoo';
@@ -102,6 +103,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return 2;
     }
     if (e instanceof Interrupted) return 130;
+    if (e instanceof KernelError || e instanceof KernelRefused) {
+      // A hung step, a crashed driver or a stopped session: the session's clean-up has run.
+      io.err(`hugecheck: kernel: ${e.message}\n`);
+      return 1;
+    }
     throw e;
   }
   return code;
