@@ -47,6 +47,8 @@ export interface Kernel {
   dequeueHugetlbFolioVma(this: Kernel, s: ModelState, gblChg: number): Folio | null;
   /** free_huge_folio: the last reference to an in-use page is gone. */
   freeHugeFolio(this: Kernel, s: ModelState, folio: Folio): void;
+  /** The surplus test of free_huge_folio: does the freed page leave the pool? */
+  freeReleasesSurplus(this: Kernel, s: ModelState, restoredReservation: boolean): boolean;
   /** set_max_huge_pages: a write to nr_hugepages. */
   setMaxHugePages(this: Kernel, s: ModelState, count: number): void;
   /** hugetlb_overcommit_handler: a write to nr_overcommit_hugepages. */

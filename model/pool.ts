@@ -130,12 +130,18 @@ export const poolOps = {
     folio.freed = true;
     if (!restore && this.hugepageSubpoolPutPages(s, spool, 1) === 0) restore = true;
     if (restore) h.resvHugePages++;
-    if (h.surplusHugePages > 0) {
-      h.nrHugePages--;
+    if (this.freeReleasesSurplus(s, restore)) {
+      h.nrHugePages--; // remove_hugetlb_folio + update_and_free_hugetlb_folio
       h.surplusHugePages--;
     } else {
-      h.freeHugePages++;
+      h.freeHugePages++; // enqueue_hugetlb_folio
     }
+  },
+
+  /** The surplus test of free_huge_folio (R-1.6 step 4): while surplus pages exist, a freed page
+   *  leaves the pool, whichever page it is and whether or not it just restored a reservation. */
+  freeReleasesSurplus(this: Kernel, s: ModelState, _restoredReservation: boolean): boolean {
+    return s.h.surplusHugePages > 0;
   },
 
   /** set_max_huge_pages (kernel-observed rule 13, tables 10a-10d, 9f). */

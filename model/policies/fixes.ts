@@ -3,7 +3,6 @@
  * and `linux-fixed`, which applies them all. Each fix is a function of its base policy so fixes
  * compose (each overrides different functions).
  */
-import type { Kernel } from '../kernel';
 import { definePolicy, type Policy } from '../policy';
 import { linux } from './linux';
 
@@ -49,24 +48,10 @@ export const fixSurplusRestoreRelease: Fix = (base) =>
     name: 'fix/surplus-restore-release',
     description: 'free_huge_folio keeps a page whose reservation it restores (I-3)',
     overrides: {
-      freeHugeFolio(s, folio) {
-        const h = s.h;
-        if (h.surplusHugePages === 0) return base.freeHugeFolio.call(this, s, folio);
-        let restore = folio.restoreReserve;
-        const spool = folio.spool;
-        folio.restoreReserve = false;
-        folio.spool = null;
-        folio.freed = true;
-        if (!restore && this.hugepageSubpoolPutPages(s, spool, 1) === 0) restore = true;
-        if (restore) {
-          h.resvHugePages++;
-          h.freeHugePages++; // enqueue: the reservation keeps its page
-        } else {
-          h.nrHugePages--;
-          h.surplusHugePages--;
-        }
+      freeReleasesSurplus(s, restoredReservation) {
+        return !restoredReservation && base.freeReleasesSurplus.call(this, s, restoredReservation);
       },
-    } satisfies Partial<Kernel>,
+    },
   });
 
 /** scenarios/golden/kernel-runs/k4-*: a failed reservation on a mount with size= and min_size= puts
