@@ -18,8 +18,11 @@ export interface ReduceOptions {
   maxEvaluations?: number;
 }
 
-export function reduce(start: Scenario, stillFails: StillFails, opts: ReduceOptions = {}): Scenario {
-  const budget = opts.maxEvaluations ?? 20_000;
+/**
+ * The reduction loop, written once: it yields each candidate and receives whether it still fails,
+ * and returns the smallest failing scenario at the fixpoint (or when the budget runs out).
+ */
+function* reduction(start: Scenario, budget: number): Generator<Scenario, Scenario, boolean> {
   let evaluations = 0;
   let best = strip(start);
   for (let changed = true; changed && evaluations < budget; ) {
@@ -28,7 +31,7 @@ export function reduce(start: Scenario, stillFails: StillFails, opts: ReduceOpti
       for (const candidate of candidates(pass, best)) {
         if (evaluations >= budget) break;
         evaluations++;
-        if (stillFails(candidate)) {
+        if (yield candidate) {
           best = candidate;
           changed = true;
           break; // go on with the next pass on the new best
@@ -39,26 +42,15 @@ export function reduce(start: Scenario, stillFails: StillFails, opts: ReduceOpti
   return best;
 }
 
+export function reduce(start: Scenario, stillFails: StillFails, opts: ReduceOptions = {}): Scenario {
+  const loop = reduction(start, opts.maxEvaluations ?? 20_000);
+  for (let r = loop.next(false); ; r = loop.next(stillFails(r.value))) if (r.done) return r.value;
+}
+
 /** The same reduction with an asynchronous predicate (each evaluation runs on the real kernel). */
 export async function reduceAsync(start: Scenario, stillFails: (s: Scenario) => Promise<boolean>, opts: ReduceOptions = {}): Promise<Scenario> {
-  const budget = opts.maxEvaluations ?? 500;
-  let evaluations = 0;
-  let best = strip(start);
-  for (let changed = true; changed && evaluations < budget; ) {
-    changed = false;
-    for (const pass of PASSES) {
-      for (const candidate of candidates(pass, best)) {
-        if (evaluations >= budget) break;
-        evaluations++;
-        if (await stillFails(candidate)) {
-          best = candidate;
-          changed = true;
-          break;
-        }
-      }
-    }
-  }
-  return best;
+  const loop = reduction(start, opts.maxEvaluations ?? 500);
+  for (let r = loop.next(false); ; r = loop.next(await stillFails(r.value))) if (r.done) return r.value;
 }
 
 /** A pass's candidates that the validator accepts. */
