@@ -10,6 +10,8 @@ import { join } from 'path';
 /** The project root, from dist/kernel (compiled) or kernel/ (ts-node, Jest). */
 export const ROOT = existsSync(join(__dirname, '..', 'kernel', 'driver.c')) ? join(__dirname, '..') : join(__dirname, '..', '..');
 const SOURCE = join(ROOT, 'kernel', 'driver.c');
+/** Pasted into the driver by `#include` and into every C reproducer by `hugecheck repro`. */
+export const CORE = join(ROOT, 'kernel', 'core.c');
 
 export class BuildError extends Error {}
 
@@ -19,7 +21,7 @@ export function driverSource(): string {
 
 export function buildDriver(): string {
   if (!existsSync(SOURCE)) throw new BuildError(`the driver source ${SOURCE} is missing`);
-  const hash = createHash('sha1').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
+  const hash = createHash('sha1').update(readFileSync(SOURCE)).update(readFileSync(CORE)).digest('hex').slice(0, 12);
   const dir = join(ROOT, 'build');
   const out = join(dir, `hugecheck-driver-${hash}`);
   if (existsSync(out)) return out;

@@ -1,12 +1,17 @@
 import { firstStep, fmtCounters, type Invariant } from '../invariant';
 import type { Step } from '../../scenario/types';
 
-/** Failures the kernel documents as having partial effects. */
+/** Failures the kernel documents as having partial effects, for a step (the C reproducer reads
+ *  this list too). */
+export function documentedPartialFailures(step: Step): string[] {
+  if (step.op === 'fallocate') return ['ENOSPC']; // pages allocated so far stay
+  if (step.op === 'mprotect') return ['ENOMEM']; // applied to the mapped parts
+  if (step.op === 'madvise') return ['ENOMEM', 'EACCES']; // mapped parts first; MADV_REMOVE stops at the first private VMA
+  return [];
+}
+
 function documentedPartial(step: Step, result: string): boolean {
-  if (step.op === 'fallocate' && result === 'ENOSPC') return true; // pages allocated so far stay
-  if ((step.op === 'madvise' || step.op === 'mprotect') && result === 'ENOMEM') return true; // applied to the mapped parts
-  if (step.op === 'madvise' && result === 'EACCES') return true; // MADV_REMOVE stops at the first private VMA
-  return false;
+  return documentedPartialFailures(step).includes(result);
 }
 
 export const errorAtomicity: Invariant = {

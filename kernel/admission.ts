@@ -1,0 +1,35 @@
+/**
+ * Whether a scenario may run on a real kernel: the driver's limits, and the hazards that would
+ * damage the machine (leaks that last until reboot). Pure: the kernel session and the C reproducer
+ * generator both ask.
+ */
+import { findHazards } from '../model/hazards';
+import { execute } from '../model/machine';
+import { linux } from '../model/policies/linux';
+import type { Scenario } from '../scenario/types';
+
+export const LIMITS = { proc: 64, mount: 31, seg: 64 };
+
+/** Why a scenario cannot run on the kernel at all (too many processes, mounts or segments). */
+export function kernelLimits(s: Scenario): string | undefined {
+  const procs = 1 + s.steps.filter((x) => x.op === 'fork').length;
+  const mounts = s.steps.filter((x) => x.op === 'mount').length;
+  const segs = s.steps.filter((x) => x.op === 'shmget').length;
+  if (procs > LIMITS.proc) return `${procs} processes (the kernel driver runs at most ${LIMITS.proc})`;
+  if (mounts > LIMITS.mount) return `${mounts} mounts (at most ${LIMITS.mount})`;
+  if (segs > LIMITS.seg) return `${segs} segments (at most ${LIMITS.seg})`;
+  return undefined;
+}
+
+/** Why a scenario must not run on this machine unless the user insists, or undefined. */
+export function kernelHazard(s: Scenario): string | undefined {
+  const h = findHazards(s);
+  if (h.leakyMremapSteps.length) {
+    return `step ${h.leakyMremapSteps[0]} moves part of a private mapping with mremap, which leaks reservations on Linux until reboot (kernel-findings.md §1); pass --allow-leak to run it anyway`;
+  }
+  const final = execute(s, linux).final.counters;
+  if (final.rsvd !== 0 || final.free !== final.total || final.surp !== 0) {
+    return `the model predicts this scenario leaves the pool changed after teardown (Rsvd ${final.rsvd}, Free ${final.free} of ${final.total}, Surp ${final.surp}), which lasts until reboot on a real kernel; pass --allow-leak to run it anyway`;
+  }
+  return undefined;
+}
