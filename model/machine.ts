@@ -18,7 +18,7 @@ import {
 } from './state';
 
 /** What a mapping name denotes: the range its creating step asked for (contract, "Names"). */
-interface Binding {
+export interface Binding {
   start: number;
   pages: number;
 }
@@ -208,6 +208,16 @@ export class Machine {
         return 'ok';
       }
     }
+  }
+
+  /** The scenario's names as they stand at run time (for reports): live processes with their mapping
+   *  bindings (null: the creating step failed), files, mounts and segments. */
+  names(): { procs: Array<{ name: string; p: Process; maps: Array<[string, Binding | null]> }>; files: Array<[string, Inode]>; segs: Array<[string, Inode]> } {
+    return {
+      procs: [...this.procs].map(([name, p]) => ({ name, p, maps: [...this.maps.get(p)!] })),
+      files: [...this.files].filter((e): e is [string, Inode] => e[1] !== null),
+      segs: [...this.segs].filter((e): e is [string, Inode] => e[1] !== null),
+    };
   }
 
   private target(proc: string, map: string): { p: Process; b: Binding } | undefined {
