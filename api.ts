@@ -9,3 +9,9 @@ export { vmaIndex, findVma } from './model/state';
 export { linux } from './model/policies/linux';
 export { linuxFixed } from './model/policies/fixes';
 export { POLICIES, findPolicy } from './model/policies';
+// Running and judging scenarios (what `hugecheck repro --jest` tests use).
+export type { Scenario, Step, Trace, Observation, Counters, Expectation } from './scenario/types';
+export { parseScenarioText, validateScenario, ScenarioError } from './scenario/validate';
+export { runOnModel } from './model/run';
+export { judgeOnModel, judgeTrace } from './properties/judge';
+export { CATALOGUE } from './properties/catalogue';

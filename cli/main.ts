@@ -9,6 +9,8 @@ import { fuzzCommand } from './fuzz';
 import { Interrupted } from './kernel-session';
 import { KernelError, KernelRefused } from '../kernel/session';
 import { invariantsCommand } from './invariants';
+import { reportCommand } from './report';
+import { reproCommand } from './repro';
 import { runCommand } from './run';
 import { zooCommand } from './zoo';
 import { POLICIES } from '../model/policies';
@@ -32,6 +34,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--weights <list>', 'command weights over the defaults, e.g. fork=10,mount=0')
     .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
     .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
+    .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
     .option('--json', 'print the report (hugecheck.report/1)')
     .action(async (opts) => {
       code = await checkCommand(opts, io);
@@ -41,6 +44,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description('check every historical bug of bug-zoo.md put back into the model')
     .option('--runs <n>', 'generated scenarios per property', '1000')
     .option('--seed <n>', 'random seed', '1')
+    .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
     .option('--json', 'print the matrix as JSON')
     .action(async (opts) => {
       code = await zooCommand(opts, io);
@@ -70,6 +74,25 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--json', 'print the trace (hugecheck.trace/1) instead of the table')
     .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean }) => {
       code = await runCommand(file, opts, io);
+    });
+  program
+    .command('report')
+    .description('a readable report of a scenario, a check result (check --json) or a zoo result (zoo --json)')
+    .argument('<file>', 'scenario (hugecheck.scenario/1), check report (hugecheck.report/1) or zoo result (hugecheck.zoo/1)')
+    .option('--format <fmt>', 'md (for a mail or an issue) or html (one self-contained file)', 'md')
+    .option('--policy <name>', 'the policy to run a scenario under (default: linux, or the report\'s own)')
+    .action((file: string, opts: { format: string; policy?: string }) => {
+      code = reportCommand(file, opts, io);
+    });
+  program
+    .command('repro')
+    .description('a standalone C program that runs the scenario on a real kernel and checks every step (stdout)')
+    .argument('<scenario>', 'scenario file')
+    .option('--policy <name>', 'the model that predicts what the scenario leaves unsaid (and the Jest test\'s policy)', 'linux')
+    .option('--only-declared', 'check only what the scenario\'s expect fields say')
+    .option('--jest', 'print a Jest regression test that replays it on the model instead')
+    .action((file: string, opts: { policy: string; jest?: boolean; onlyDeclared?: boolean }) => {
+      code = reproCommand(file, opts, io);
     });
   program
     .command('diff')

@@ -10,6 +10,9 @@ import { POLICIES } from '../model/policies';
 import { CATALOGUE } from '../properties/catalogue';
 import { parseScenarioText } from '../scenario/validate';
 import { ROOT } from '../kernel/build';
+import { buildCase, slug, writeArtifacts } from '../reports/artifacts';
+import type { ReportCase, ReportDocument } from '../reports/document';
+import type { Scenario } from '../scenario/types';
 import { UsageError } from './errors';
 import type { Io } from './main';
 
@@ -19,6 +22,8 @@ export interface ZooRow {
   firstFailureMs: number | null;
   minimalSteps: number | null;
   docSteps: number | null;
+  /** The minimal counterexample of each invariant that caught it. */
+  counterexamples: Array<{ invariant: string; scenario: Scenario }>;
 }
 
 export function zooPolicies() {
@@ -35,19 +40,23 @@ function docScenarioSteps(bug: string): number | null {
 export function runZoo(opts: { runs: number; seed: number }): ZooRow[] {
   return zooPolicies().map((policy) => {
     const t0 = Date.now();
-    const row: ZooRow = { bug: policy.name, caughtBy: [], firstFailureMs: null, minimalSteps: null, docSteps: docScenarioSteps(policy.name) };
+    const row: ZooRow = { bug: policy.name, caughtBy: [], firstFailureMs: null, minimalSteps: null, docSteps: docScenarioSteps(policy.name), counterexamples: [] };
     for (const inv of CATALOGUE) {
       const r = checkProperty(policy, inv, { runs: opts.runs, seed: opts.seed });
       if (!r.unexpected) continue;
       row.caughtBy.push(inv.id);
       row.firstFailureMs ??= Date.now() - t0;
-      for (const v of r.violations) if (!v.knownBug) row.minimalSteps = Math.min(row.minimalSteps ?? Infinity, v.counterexample.steps.length);
+      for (const v of r.violations) {
+        if (v.knownBug) continue;
+        row.minimalSteps = Math.min(row.minimalSteps ?? Infinity, v.counterexample.steps.length);
+        row.counterexamples.push({ invariant: inv.id, scenario: { ...v.counterexample, name: `${policy.name.slice('bug/'.length)}-${inv.id}` } });
+      }
     }
     return row;
   });
 }
 
-export async function zooCommand(opts: { runs: string; seed: string; json?: boolean }, io: Io): Promise<number> {
+export async function zooCommand(opts: { runs: string; seed: string; json?: boolean; out?: string }, io: Io): Promise<number> {
   const num = (v: string, flag: string, min: number) => {
     if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${v}"`);
     return Number(v);
@@ -56,6 +65,7 @@ export async function zooCommand(opts: { runs: string; seed: string; json?: bool
   const seed = num(opts.seed, '--seed', 0);
   const rows = runZoo({ runs, seed });
   const caught = rows.filter((r) => r.caughtBy.length > 0).length;
+  const written = opts.out ? writeZooArtifacts(opts.out, rows, runs, seed) : [];
   if (opts.json) {
     io.out(JSON.stringify({ format: 'hugecheck.zoo/1', runs, seed, bugs: rows }, null, 2) + '\n');
     return caught === rows.length ? 0 : 1;
@@ -76,6 +86,28 @@ export async function zooCommand(opts: { runs: string; seed: string; json?: bool
     io.out(row.map((x, c) => x.padEnd(w[c]!)).join('  ').trimEnd() + '\n');
     if (i === 0) io.out(w.map((n) => '-'.repeat(n)).join('  ') + '\n');
   });
+  if (written.length) io.out(`\nwrote ${written.length} files to ${opts.out} (per counterexample: .json, .md, .html, .c, .test.ts; and report.md, report.html)\n`);
   io.out(`\n${caught} of ${rows.length} caught\n`);
   return caught === rows.length ? 0 : 1;
+}
+
+/** `--out DIR`: every counterexample's files and the zoo's report. */
+function writeZooArtifacts(dir: string, rows: ZooRow[], runs: number, seed: number): string[] {
+  const cases: ReportCase[] = [];
+  const base: string[] = [];
+  for (const r of rows) {
+    const policy = POLICIES.get(r.bug)!;
+    for (const c of r.counterexamples) {
+      const b = slug(c.scenario.name);
+      base.push(b);
+      cases.push(buildCase({ heading: `${r.bug}: ${c.invariant}`, scenario: c.scenario, policy, file: `${b}.json`, searchReplay: `hugecheck check --policy ${r.bug} --seed ${seed} --runs ${runs} --property ${c.invariant}` }));
+    }
+  }
+  const doc: ReportDocument = {
+    title: 'hugecheck zoo: historical bugs put back into the model',
+    subtitle: `seed ${seed}, ${runs} runs per property`,
+    summary: rows.map((r) => ({ property: r.bug, status: r.caughtBy.length ? 'violated' : 'held', note: r.caughtBy.length ? `caught by ${r.caughtBy.join(', ')}` : 'NOT CAUGHT' })),
+    cases,
+  };
+  return writeArtifacts(dir, doc, base);
 }

@@ -34,9 +34,16 @@ export interface ReproOptions {
   source?: string;
 }
 
-/** A C string literal. */
+/** A C string literal (UTF-8 bytes beyond ASCII as hex escapes, each closed so no digit follows). */
 export function cString(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}""`)}"`;
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (c === '"' || c === '\\') out += `\\${c}`;
+    else if (b >= 0x20 && b < 0x7f) out += c;
+    else out += `\\x${b.toString(16).padStart(2, '0')}""`;
+  }
+  return `"${out}"`.replace(/""$/, '');
 }
 
 const PROT = { rw: 0, r: 1, none: 2 } as const;
@@ -114,6 +121,13 @@ const source = (name: string) => readFileSync(join(ROOT, 'kernel', name), 'utf8'
 export function generateRepro(scenario: Scenario, opts: ReproOptions): string {
   const limit = kernelLimits(scenario);
   if (limit) throw new ReproError(`the scenario needs ${limit}`);
+  scenario.steps.forEach((st, i) => {
+    for (const [field, v] of Object.entries(st)) {
+      if (['proc', 'map', 'child', 'file', 'mount', 'seg', 'to'].includes(field) && typeof v === 'string' && Buffer.byteLength(v) > 39) {
+        throw new ReproError(`step ${i}, field "${field}": the name "${v}" is longer than the 39 bytes a reproducer keeps`);
+      }
+    }
+  });
   const predicted = opts.expectFrom ? judgeOnModel(scenario, opts.expectFrom) : null;
   const hazard = kernelHazard(scenario);
   const hz = findHazards(scenario);
