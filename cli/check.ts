@@ -7,7 +7,9 @@ import { randomInt } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
-import { checkProperty, type PropertyResult } from '../checker/check';
+import { checkProperty, finish, type PropertyResult } from '../checker/check';
+import { proveShortest, type ShortestVerdict } from '../explore/shortest';
+import { explainingBug } from '../checker/label';
 import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/commands';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
@@ -32,6 +34,7 @@ export interface CheckCliOptions {
   maxCommands?: string;
   save?: string;
   out?: string;
+  shortest?: boolean;
 }
 
 export interface Report {
@@ -74,6 +77,24 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     results.push(checkProperty(policy, inv, { runs, seed, weights, maxCommands, timeLimitMs: left, onTry: () => progress?.tick() }));
   }
   progress?.done();
+  // --shortest: prove each counterexample shortest within its scope, or replace it by a shorter one.
+  const shortest = new Map<Scenario, ShortestVerdict>();
+  if (opts.shortest) {
+    for (const r of results) {
+      for (const v of r.violations) {
+        const verdict = proveShortest(policy, r.id, v.counterexample);
+        // A shorter one replaces it only when the same known bug (or none) explains it, so a known bug
+        // never hides a new violation behind a shorter scenario.
+        if (verdict.kind === 'shorter' && explainingBug(policy, r.id, verdict.scenario)?.id === v.knownBug) {
+          v.counterexample = finish(verdict.scenario, policy);
+          v.violation = verdict.violation;
+          shortest.set(v.counterexample, verdict);
+        } else if (verdict.kind === 'shorter') {
+          shortest.set(v.counterexample, { kind: 'unsupported', reason: `a shorter counterexample (${verdict.scenario.steps.length} steps) exists but another explanation covers it; kept this one` });
+        } else shortest.set(v.counterexample, verdict);
+      }
+    }
+  }
 
   const replay = (id: string) =>
     `hugecheck check --policy ${policy.name} --seed ${seed} --runs ${runs} --property ${id}` +
@@ -127,6 +148,8 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
       if (bug) io.out(`  ${bug.title} (${bug.reference})\n`);
       io.out(`  at ${v.violation.step === 'final' ? 'the final observation (after teardown)' : `step ${v.violation.step}`}: ${v.violation.message}\n`);
       io.out(`  minimal counterexample (${v.counterexample.steps.length} step${v.counterexample.steps.length === 1 ? '' : 's'}, each with what ${policy.name} produced):\n`);
+      const sv = shortest.get(v.counterexample);
+      if (sv) io.out(`  shortest: ${sv.kind === 'proved' ? `proved: no counterexample of fewer steps exists in its scope (${sv.explored} scenarios explored)` : sv.kind === 'shorter' ? `the search found ${sv.from} steps; exhaustive exploration of its scope found this one of ${v.counterexample.steps.length} (${sv.explored} scenarios explored)` : `not proved: ${sv.reason}`}\n`);
       io.out(formatScenario(v.counterexample).replace(/^/gm, '    ') + '\n');
       const file = saved.get(v.counterexample);
       io.out(`  replay the search: ${replay(r.id)}\n`);

@@ -9,6 +9,8 @@ import { fuzzCommand } from './fuzz';
 import { Interrupted } from './kernel-session';
 import { KernelError, KernelRefused } from '../kernel/session';
 import { invariantsCommand } from './invariants';
+import { exploreCommand } from './explore';
+import { DEFAULT_DEPTH, DEFAULT_SCOPE, EXPLORE_OPS } from '../explore/scope';
 import { reportCommand } from './report';
 import { reproCommand } from './repro';
 import { runCommand } from './run';
@@ -35,6 +37,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
     .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
     .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
+    .option('--shortest', 'prove each counterexample shortest in its scope by exhaustive exploration, or replace it by a shorter one')
     .option('--json', 'print the report (hugecheck.report/1)')
     .action(async (opts) => {
       code = await checkCommand(opts, io);
@@ -74,6 +77,23 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--json', 'print the trace (hugecheck.trace/1) instead of the table')
     .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean }) => {
       code = await runCommand(file, opts, io);
+    });
+  program
+    .command('explore')
+    .description('bounded exhaustive exploration: every scenario of a small scope up to a depth, shortest counterexamples')
+    .option('--policy <name>', 'the policy to explore', 'linux')
+    .option('--depth <n>', 'longest scenario, in steps', String(DEFAULT_DEPTH))
+    .option('--procs <n>', `processes alive at once (default ${DEFAULT_SCOPE.procs})`)
+    .option('--maps <n>', `mapping names per process (default ${DEFAULT_SCOPE.maps})`)
+    .option('--pages <n>', `largest mapping in pages (default ${DEFAULT_SCOPE.pages})`)
+    .option('--pool <n>', `nr_hugepages (default ${DEFAULT_SCOPE.pool})`)
+    .option('--overcommit <n>', 'nr_overcommit_hugepages (default 0)')
+    .option('--ops <list>', `op kinds (default ${DEFAULT_SCOPE.ops.join(',')}; also ${EXPLORE_OPS.filter((x) => !DEFAULT_SCOPE.ops.includes(x)).join(',')})`)
+    .option('--property <id>', 'check only this invariant (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--no-symmetry', 'do not merge states that differ only in process and mapping names')
+    .option('--json', 'print the result (hugecheck.explore/1)')
+    .action((opts) => {
+      code = exploreCommand(opts, io);
     });
   program
     .command('report')

@@ -11,7 +11,7 @@
 import type { Counters, MountStat, Observation, Scenario, Step } from '../scenario/types';
 
 /** A file-like object: a hugetlbfs file, the pseudo file of a MAP_HUGETLB mapping, or a segment. */
-interface Obj {
+export interface Obj {
   key: string;
   kind: 'file' | 'anon' | 'shm';
   /** i_size in pages; fixed for anon and shm. */
@@ -33,12 +33,12 @@ interface Obj {
 }
 
 /** What a private page of one process holds. */
-type PrivatePage =
+export type PrivatePage =
   | { kind: 'own'; value: number; exclusive: boolean }
   | { kind: 'cache' }
   | { kind: 'unknown' };
 
-interface MapState {
+export interface MapState {
   proc: string;
   obj: Obj;
   shared: boolean;
@@ -105,6 +105,20 @@ export function trackPromises(scenario: Scenario, initial: Counters, steps: Obse
   return new Tracker(scenario).run(initial, steps);
 }
 
+/** What the tracker believes after the last step (bounded exploration keys its states on it). */
+export interface PromiseState {
+  procs: ReadonlyMap<string, ReadonlyMap<string, MapState>>;
+  files: ReadonlyMap<string, Obj>;
+  segs: ReadonlyMap<string, Obj>;
+  mounts: ReadonlyMap<string, { min: boolean; size: boolean }>;
+}
+
+export function trackPromisesState(scenario: Scenario, initial: Counters, steps: Observation[]): { facts: StepFacts[]; state: PromiseState } {
+  const t = new Tracker(scenario);
+  const facts = t.run(initial, steps);
+  return { facts, state: t.state() };
+}
+
 class Tracker {
   private procs = new Map<string, Map<string, MapState>>([['p0', new Map()]]);
   private files = new Map<string, Obj>();
@@ -113,6 +127,10 @@ class Tracker {
   private gen = 0;
 
   constructor(private scenario: Scenario) {}
+
+  state(): PromiseState {
+    return { procs: this.procs, files: this.files, segs: this.segs, mounts: this.mounts };
+  }
 
   run(initial: Counters, steps: Observation[]): StepFacts[] {
     const out: StepFacts[] = [];

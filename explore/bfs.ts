@@ -1,0 +1,120 @@
+/**
+ * Bounded exhaustive exploration: breadth-first over every scenario of the scope up to `depth`
+ * steps, on the model. Every edge is judged (every invariant of the catalogue on the path's trace,
+ * the state-level ones on the model state after the step and after teardown), since a transition
+ * can break an invariant that the state it reaches does not show. States are then deduplicated by
+ * their canonical form (explore/canonical.ts) before being expanded. Breadth-first order makes the
+ * first violation found of each invariant a shortest one within the scope; the frontier order is
+ * fixed (parent order, then step order), so the result is deterministic.
+ */
+import { Machine } from '../model/machine';
+import type { Policy } from '../model/policy';
+import { CATALOGUE } from '../properties/catalogue';
+import type { Invariant, Violation } from '../properties/invariant';
+import { judgeTrace } from '../properties/judge';
+import { trackPromisesState } from '../properties/promises';
+import type { Observation, Scenario, Step } from '../scenario/types';
+import { successorsOf } from './alphabet';
+import { canonicalKey } from './canonical';
+import type { Scope } from './scope';
+
+export interface ExploreOptions {
+  depth: number;
+  scope: Scope;
+  invariants?: readonly Invariant[];
+  /** Deduplicate up to renaming of processes and mappings (default true). */
+  symmetry?: boolean;
+  /** Stop at the first level where every invariant in `stopWhen` has a counterexample. */
+  stopWhen?: readonly string[];
+  onLevel?(p: LevelProgress): void;
+}
+
+export interface LevelProgress {
+  depth: number;
+  edges: number;
+  distinct: number;
+  frontier: number;
+  ms: number;
+}
+
+export interface ExploreResult {
+  /** Edges judged (scenarios run). */
+  explored: number;
+  /** Distinct states reached (the initial one included). */
+  distinct: number;
+  /** Deepest level completed. */
+  depthReached: number;
+  ms: number;
+  /** Invariant id -> a shortest counterexample within the scope. */
+  counterexamples: Map<string, { scenario: Scenario; violation: Violation }>;
+}
+
+interface Node {
+  steps: Step[];
+  forks: number;
+}
+
+function scenarioOf(scope: Scope, steps: Step[], name = 'explored'): Scenario {
+  return { format: 'hugecheck.scenario/1', name, setup: { nr_hugepages: scope.pool, nr_overcommit_hugepages: scope.overcommit }, steps } as Scenario;
+}
+
+/** Runs a path: its trace, the state-level violations of its last step and teardown, the key of its
+ *  state, and the steps that can follow. */
+export function expandPath(policy: Policy, scope: Scope, steps: Step[], forks: number, invariants: readonly Invariant[], symmetric: boolean, wantSuccessors: boolean) {
+  const scenario = scenarioOf(scope, steps);
+  const m = new Machine(policy, scenario.setup);
+  const initial = m.counters();
+  const obs: Observation[] = steps.map((st) => m.observe(m.step(st)));
+  const last = steps.length - 1;
+  const violations = new Map<string, Violation>();
+  const stateChecks = invariants.filter((i) => i.checkState);
+  for (const inv of stateChecks) {
+    const msg = inv.checkState!(m.s);
+    if (msg) violations.set(inv.id, { step: last, message: msg });
+  }
+  const { state } = trackPromisesState(scenario, initial, obs);
+  const key = canonicalKey(m, state, symmetric);
+  const next = wantSuccessors ? successorsOf(m, scope, steps.length, forks) : [];
+  m.teardown();
+  for (const inv of stateChecks) {
+    if (violations.has(inv.id)) continue;
+    const msg = inv.checkState!(m.s);
+    if (msg) violations.set(inv.id, { step: 'final', message: msg });
+  }
+  const final = m.observe('ok');
+  for (const [id, v] of judgeTrace(scenario, { initial, steps: obs, final }, invariants)) if (!violations.has(id) || v.step !== 'final') violations.set(id, v);
+  return { key, next, violations, scenario };
+}
+
+export function explore(policy: Policy, opts: ExploreOptions): ExploreResult {
+  const t0 = Date.now();
+  const invariants = opts.invariants ?? CATALOGUE;
+  const symmetric = opts.symmetry ?? true;
+  const found = new Map<string, { scenario: Scenario; violation: Violation }>();
+  const root = expandPath(policy, opts.scope, [], 0, invariants, symmetric, true);
+  for (const [id, v] of root.violations) found.set(id, { scenario: root.scenario, violation: v });
+  const seen = new Set<string>([root.key]);
+  let frontier: Array<Node & { next: Step[] }> = [{ steps: [], forks: 0, next: root.next }];
+  let explored = 0;
+  let depthReached = 0;
+  for (let d = 1; d <= opts.depth && frontier.length; d++) {
+    const nextFrontier: Array<Node & { next: Step[] }> = [];
+    for (const node of frontier) {
+      for (const step of node.next) {
+        const steps = [...node.steps, step];
+        const forks = node.forks + (step.op === 'fork' ? 1 : 0);
+        const r = expandPath(policy, opts.scope, steps, forks, invariants, symmetric, d < opts.depth);
+        explored++;
+        for (const [id, v] of r.violations) if (!found.has(id)) found.set(id, { scenario: r.scenario, violation: v });
+        if (seen.has(r.key)) continue;
+        seen.add(r.key);
+        nextFrontier.push({ steps, forks, next: r.next });
+      }
+    }
+    frontier = nextFrontier;
+    depthReached = d;
+    opts.onLevel?.({ depth: d, edges: explored, distinct: seen.size, frontier: frontier.length, ms: Date.now() - t0 });
+    if (opts.stopWhen?.length && opts.stopWhen.every((id) => found.has(id))) break;
+  }
+  return { explored, distinct: seen.size, depthReached, ms: Date.now() - t0, counterexamples: found };
+}
