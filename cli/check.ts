@@ -14,10 +14,9 @@ import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/comman
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
-import { buildCase, writeArtifacts } from '../reports/artifacts';
-import type { ReportCase, ReportDocument } from '../reports/document';
+import { writeArtifacts } from '../reports/artifacts';
+import { checkDocument } from '../reports/documents';
 import { formatScenario } from '../reports/scenario-json';
-import type { Policy } from '../model/policy';
 import type { Scenario } from '../scenario/types';
 import { UsageError } from './errors';
 import { loadPolicy } from './load';
@@ -113,15 +112,26 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     }
   }
   const unexpected = results.some((r) => r.unexpected);
-  const written = opts.out ? writeCheckArtifacts(opts.out, policy, opts.policy, seed, runs, results, replay) : [];
-  if (opts.json) {
-    const report: Report = {
-      format: 'hugecheck.report/1',
-      policy: policy.name,
-      seed,
-      runs,
-      properties: results.map((r) => ({ id: r.id, status: r.status, violations: r.violations.map((v) => ({ ...(v.knownBug ? { knownBug: v.knownBug } : {}), replay: replay(r.id), counterexample: v.counterexample })) })),
+  const report: Report = {
+    format: 'hugecheck.report/1',
+    policy: policy.name,
+    seed,
+    runs,
+    properties: results.map((r) => ({ id: r.id, status: r.status, violations: r.violations.map((v) => ({ ...(v.knownBug ? { knownBug: v.knownBug } : {}), replay: replay(r.id), counterexample: v.counterexample })) })),
+  };
+  let written: string[] = [];
+  if (opts.out) {
+    const named: Report = {
+      ...report,
+      properties: report.properties.map((p) => ({
+        ...p,
+        violations: p.violations.map((v, i) => ({ ...v, counterexample: { ...v.counterexample, name: `${p.id}-${policy.name.replace(/[^\w.-]+/g, '_')}-seed${seed}${p.violations.length > 1 ? `-${i + 1}` : ''}` } })),
+      })),
     };
+    const { doc, bases } = checkDocument(named, policy, opts.policy);
+    written = writeArtifacts(opts.out, doc, bases);
+  }
+  if (opts.json) {
     io.out(JSON.stringify(report, null, 2) + '\n');
     return unexpected ? 1 : 0;
   }
@@ -162,32 +172,6 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
   if (written.length) io.out(`\nwrote ${written.length} files to ${opts.out} (per counterexample: .json, .md, .html, .c, .test.ts; and report.md, report.html)\n`);
   io.out(`\n${held} held, ${knownOnly} violated by known kernel bugs only, ${bad} with an unexpected violation\n`);
   return unexpected ? 1 : 0;
-}
-
-/** `--out DIR`: every counterexample's files and the run's report. */
-function writeCheckArtifacts(dir: string, policy: Policy, policyArg: string, seed: number, runs: number, results: PropertyResult[], replay: (id: string) => string): string[] {
-  const cases: ReportCase[] = [];
-  const base: string[] = [];
-  for (const r of results) {
-    r.violations.forEach((v, i) => {
-      const b = `${r.id}${r.violations.length > 1 ? `-${i + 1}` : ''}`;
-      const bug = KNOWN_BUGS.find((k) => k.id === v.knownBug);
-      base.push(b);
-      const scenario = { ...v.counterexample, name: `${r.id}-${policy.name.replace(/[^\w.-]+/g, '_')}-seed${seed}${r.violations.length > 1 ? `-${i + 1}` : ''}` };
-      cases.push(buildCase({ heading: bug ? `${r.id}: known kernel bug ${bug.id}` : `${r.id}: VIOLATED`, scenario, policy, policyArg, file: `${b}.json`, searchReplay: replay(r.id) }));
-    });
-  }
-  const doc: ReportDocument = {
-    title: `hugecheck check: policy ${policy.name}`,
-    subtitle: `seed ${seed}, ${runs} runs per property`,
-    summary: results.map((r) => ({
-      property: r.id,
-      status: r.unexpected ? 'violated' : r.status === 'violated' ? 'known' : 'held',
-      note: r.status === 'held' ? `held over ${r.runs} runs` : r.violations.map((v) => v.knownBug ?? 'unexplained').join(', '),
-    })),
-    cases,
-  };
-  return writeArtifacts(dir, doc, base);
 }
 
 function fail(message: string): never {

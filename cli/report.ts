@@ -4,9 +4,8 @@
  * hugecheck.zoo/1): Markdown for a mail or an issue, or one self-contained HTML file.
  */
 import { readFileSync } from 'fs';
-import { KNOWN_BUGS } from '../model/policies/known-bugs';
-import { buildCase } from '../reports/artifacts';
 import type { ReportDocument } from '../reports/document';
+import { checkDocument, scenarioDocument, zooDocument, type CheckReportData, type ZooData } from '../reports/documents';
 import { renderHtml } from '../reports/html';
 import { renderMarkdown } from '../reports/markdown';
 import { ScenarioError, validateScenario } from '../scenario/validate';
@@ -42,58 +41,28 @@ function scenarioOf(file: string, where: string, data: unknown): Scenario {
 export function documentFor(file: string, data: unknown, policyArg?: string): ReportDocument {
   const format = (data as { format?: unknown } | null)?.format;
   if (format === 'hugecheck.scenario/1') {
-    const scenario = scenarioOf(file, 'scenario', data);
-    const policy = loadPolicy(policyArg ?? 'linux');
-    const c = buildCase({ heading: scenario.name, scenario, policy, file, policyArg: policyArg ?? 'linux' });
-    return { title: `${scenario.name} on ${policy.name}`, subtitle: `hugecheck report ${file} --policy ${policyArg ?? 'linux'}`, cases: [c] };
+    return scenarioDocument(scenarioOf(file, 'scenario', data), loadPolicy(policyArg ?? 'linux'), policyArg ?? 'linux', file).doc;
   }
   if (format === 'hugecheck.report/1') {
-    const r = data as { policy: string; seed: number; runs: number; properties: Array<{ id: string; status: string; violations: Array<{ knownBug?: string; counterexample: unknown; replay?: string }> }> };
+    const r = data as CheckReportData;
     if (!Array.isArray(r.properties)) throw new UsageError(`${file}: a hugecheck.report/1 needs "properties"`);
-    const policy = loadPolicy(policyArg ?? r.policy);
-    const cases = r.properties.flatMap((p) =>
-      p.violations.map((v, i) => {
-        const scenario = scenarioOf(file, `properties.${p.id}.violations[${i}].counterexample`, v.counterexample);
-        const bug = KNOWN_BUGS.find((b) => b.id === v.knownBug);
-        return buildCase({
-          heading: bug ? `${p.id}: known kernel bug ${bug.id}` : `${p.id}: VIOLATED`,
-          scenario,
-          policy,
-          policyArg: policyArg ?? r.policy,
-          searchReplay: v.replay ?? `hugecheck check --policy ${policyArg ?? r.policy} --seed ${r.seed} --runs ${r.runs} --property ${p.id}`,
-        });
-      }),
-    );
-    return {
-      title: `hugecheck check: policy ${r.policy}`,
-      subtitle: `seed ${r.seed}, ${r.runs} runs per property`,
-      summary: r.properties.map((p) => ({
-        property: p.id,
-        status: p.status === 'held' ? 'held' : p.violations.every((v) => v.knownBug) ? 'known' : 'violated',
-        note: p.status === 'held' ? `held over ${r.runs} runs` : p.violations.map((v) => v.knownBug ?? 'unexplained').join(', '),
+    const checked: CheckReportData = {
+      ...r,
+      properties: r.properties.map((p) => ({
+        ...p,
+        violations: p.violations.map((v, i) => ({ ...v, counterexample: scenarioOf(file, `properties.${p.id}.violations[${i}].counterexample`, v.counterexample) })),
       })),
-      cases,
     };
+    return checkDocument(checked, loadPolicy(policyArg ?? r.policy), policyArg ?? r.policy).doc;
   }
   if (format === 'hugecheck.zoo/1') {
-    const z = data as { runs: number; seed: number; bugs: Array<{ bug: string; caughtBy: string[]; counterexamples?: Array<{ invariant: string; scenario: unknown }> }> };
+    const z = data as ZooData;
     if (!Array.isArray(z.bugs)) throw new UsageError(`${file}: a hugecheck.zoo/1 needs "bugs"`);
-    const cases = z.bugs.flatMap((b) =>
-      (b.counterexamples ?? []).map((c, i) =>
-        buildCase({
-          heading: `${b.bug}: ${c.invariant}`,
-          scenario: scenarioOf(file, `bugs.${b.bug}.counterexamples[${i}].scenario`, c.scenario),
-          policy: loadPolicy(b.bug),
-          searchReplay: `hugecheck check --policy ${b.bug} --seed ${z.seed} --runs ${z.runs} --property ${c.invariant}`,
-        }),
-      ),
-    );
-    return {
-      title: 'hugecheck zoo: historical bugs put back into the model',
-      subtitle: `seed ${z.seed}, ${z.runs} runs per property`,
-      summary: z.bugs.map((b) => ({ property: b.bug, status: b.caughtBy.length ? 'violated' : 'held', note: b.caughtBy.length ? `caught by ${b.caughtBy.join(', ')}` : 'NOT CAUGHT' })),
-      cases,
+    const checked: ZooData = {
+      ...z,
+      bugs: z.bugs.map((b) => ({ ...b, counterexamples: (b.counterexamples ?? []).map((c, i) => ({ ...c, scenario: scenarioOf(file, `bugs.${b.bug}.counterexamples[${i}].scenario`, c.scenario) })) })),
     };
+    return zooDocument(checked, loadPolicy).doc;
   }
   throw new UsageError(`${file}: not a scenario, check report or zoo result (its "format" is ${JSON.stringify(format)}; expected hugecheck.scenario/1, hugecheck.report/1 or hugecheck.zoo/1)`);
 }

@@ -10,8 +10,8 @@ import { POLICIES } from '../model/policies';
 import { CATALOGUE } from '../properties/catalogue';
 import { parseScenarioText } from '../scenario/validate';
 import { ROOT } from '../kernel/build';
-import { buildCase, slug, writeArtifacts } from '../reports/artifacts';
-import type { ReportCase, ReportDocument } from '../reports/document';
+import { writeArtifacts } from '../reports/artifacts';
+import { zooDocument } from '../reports/documents';
 import type { Scenario } from '../scenario/types';
 import { UsageError } from './errors';
 import type { Io } from './main';
@@ -65,7 +65,11 @@ export async function zooCommand(opts: { runs: string; seed: string; json?: bool
   const seed = num(opts.seed, '--seed', 0);
   const rows = runZoo({ runs, seed });
   const caught = rows.filter((r) => r.caughtBy.length > 0).length;
-  const written = opts.out ? writeZooArtifacts(opts.out, rows, runs, seed) : [];
+  let written: string[] = [];
+  if (opts.out) {
+    const { doc, bases } = zooDocument({ runs, seed, bugs: rows }, (name) => POLICIES.get(name)!);
+    written = writeArtifacts(opts.out, doc, bases);
+  }
   if (opts.json) {
     io.out(JSON.stringify({ format: 'hugecheck.zoo/1', runs, seed, bugs: rows }, null, 2) + '\n');
     return caught === rows.length ? 0 : 1;
@@ -89,25 +93,4 @@ export async function zooCommand(opts: { runs: string; seed: string; json?: bool
   if (written.length) io.out(`\nwrote ${written.length} files to ${opts.out} (per counterexample: .json, .md, .html, .c, .test.ts; and report.md, report.html)\n`);
   io.out(`\n${caught} of ${rows.length} caught\n`);
   return caught === rows.length ? 0 : 1;
-}
-
-/** `--out DIR`: every counterexample's files and the zoo's report. */
-function writeZooArtifacts(dir: string, rows: ZooRow[], runs: number, seed: number): string[] {
-  const cases: ReportCase[] = [];
-  const base: string[] = [];
-  for (const r of rows) {
-    const policy = POLICIES.get(r.bug)!;
-    for (const c of r.counterexamples) {
-      const b = slug(c.scenario.name);
-      base.push(b);
-      cases.push(buildCase({ heading: `${r.bug}: ${c.invariant}`, scenario: c.scenario, policy, file: `${b}.json`, searchReplay: `hugecheck check --policy ${r.bug} --seed ${seed} --runs ${runs} --property ${c.invariant}` }));
-    }
-  }
-  const doc: ReportDocument = {
-    title: 'hugecheck zoo: historical bugs put back into the model',
-    subtitle: `seed ${seed}, ${runs} runs per property`,
-    summary: rows.map((r) => ({ property: r.bug, status: r.caughtBy.length ? 'violated' : 'held', note: r.caughtBy.length ? `caught by ${r.caughtBy.join(', ')}` : 'NOT CAUGHT' })),
-    cases,
-  };
-  return writeArtifacts(dir, doc, base);
 }

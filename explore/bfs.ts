@@ -7,13 +7,12 @@
  * first violation found of each invariant a shortest one within the scope; the frontier order is
  * fixed (parent order, then step order), so the result is deterministic.
  */
-import { Machine } from '../model/machine';
 import type { Policy } from '../model/policy';
 import { CATALOGUE } from '../properties/catalogue';
 import type { Invariant, Violation } from '../properties/invariant';
-import { judgeTrace } from '../properties/judge';
+import { judgeOnModel } from '../properties/judge';
 import { trackPromisesState } from '../properties/promises';
-import type { Observation, Scenario, Step } from '../scenario/types';
+import type { Scenario, Step } from '../scenario/types';
 import { successorsOf } from './alphabet';
 import { canonicalKey } from './canonical';
 import type { Scope } from './scope';
@@ -58,31 +57,20 @@ function scenarioOf(scope: Scope, steps: Step[], name = 'explored'): Scenario {
   return { format: 'hugecheck.scenario/1', name, setup: { nr_hugepages: scope.pool, nr_overcommit_hugepages: scope.overcommit }, steps } as Scenario;
 }
 
-/** Runs a path: its trace, the state-level violations of its last step and teardown, the key of its
- *  state, and the steps that can follow. */
+/** Runs and judges a path (judgeOnModel), and reads before its teardown the key of the state it
+ *  reaches and the steps that can follow. */
 export function expandPath(policy: Policy, scope: Scope, steps: Step[], forks: number, invariants: readonly Invariant[], symmetric: boolean, wantSuccessors: boolean) {
   const scenario = scenarioOf(scope, steps);
-  const m = new Machine(policy, scenario.setup);
-  const initial = m.counters();
-  const obs: Observation[] = steps.map((st) => m.observe(m.step(st)));
-  const last = steps.length - 1;
-  const violations = new Map<string, Violation>();
-  const stateChecks = invariants.filter((i) => i.checkState);
-  for (const inv of stateChecks) {
-    const msg = inv.checkState!(m.s);
-    if (msg) violations.set(inv.id, { step: last, message: msg });
-  }
-  const { state } = trackPromisesState(scenario, initial, obs);
-  const key = canonicalKey(m, state, symmetric);
-  const next = wantSuccessors ? successorsOf(m, scope, steps.length, forks) : [];
-  m.teardown();
-  for (const inv of stateChecks) {
-    if (violations.has(inv.id)) continue;
-    const msg = inv.checkState!(m.s);
-    if (msg) violations.set(inv.id, { step: 'final', message: msg });
-  }
-  const final = m.observe('ok');
-  for (const [id, v] of judgeTrace(scenario, { initial, steps: obs, final }, invariants)) if (!violations.has(id) || v.step !== 'final') violations.set(id, v);
+  let key = '';
+  let next: Step[] = [];
+  const { violations } = judgeOnModel(scenario, policy, invariants, {
+    beforeTeardown(m, initial, obs) {
+      const { facts, state } = trackPromisesState(scenario, initial, obs);
+      key = canonicalKey(m, state, symmetric);
+      if (wantSuccessors) next = successorsOf(m, scope, steps.length, forks);
+      return facts;
+    },
+  });
   return { key, next, violations, scenario };
 }
 

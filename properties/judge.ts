@@ -8,7 +8,7 @@ import { checkExpectation } from '../scenario/expect';
 import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';
 import { CATALOGUE } from './catalogue';
 import type { Invariant, TraceView, Violation } from './invariant';
-import { trackPromises } from './promises';
+import { trackPromises, type StepFacts } from './promises';
 
 export interface Judgement {
   trace: Trace;
@@ -17,8 +17,8 @@ export interface Judgement {
 }
 
 /** Judges a trace with the trace-level invariants. */
-export function judgeTrace(scenario: Scenario, t: { initial: Counters; steps: Observation[]; final: Observation }, invariants: readonly Invariant[] = CATALOGUE): Map<string, Violation> {
-  const view: TraceView = { scenario, initial: t.initial, steps: t.steps, final: t.final, facts: trackPromises(scenario, t.initial, t.steps) };
+export function judgeTrace(scenario: Scenario, t: { initial: Counters; steps: Observation[]; final: Observation }, invariants: readonly Invariant[] = CATALOGUE, facts?: StepFacts[]): Map<string, Violation> {
+  const view: TraceView = { scenario, initial: t.initial, steps: t.steps, final: t.final, facts: facts ?? trackPromises(scenario, t.initial, t.steps) };
   const out = new Map<string, Violation>();
   for (const inv of invariants) {
     const v = inv.judge?.(view);
@@ -27,8 +27,14 @@ export function judgeTrace(scenario: Scenario, t: { initial: Counters; steps: Ob
   return out;
 }
 
+export interface JudgeHooks {
+  /** Called after the last step, before the teardown (exploration reads the state here); may return
+   *  the promise facts of the steps so that they are not tracked twice. */
+  beforeTeardown?(m: Machine, initial: Counters, steps: Observation[]): StepFacts[] | void;
+}
+
 /** Runs a scenario on the model and judges it, state-level invariants included. */
-export function judgeOnModel(scenario: Scenario, policy: Policy, invariants: readonly Invariant[] = CATALOGUE): Judgement {
+export function judgeOnModel(scenario: Scenario, policy: Policy, invariants: readonly Invariant[] = CATALOGUE, hooks: JudgeHooks = {}): Judgement {
   const m = new Machine(policy, scenario.setup);
   const initial = m.counters();
   const stateChecks = invariants.filter((i) => i.checkState);
@@ -45,10 +51,11 @@ export function judgeOnModel(scenario: Scenario, policy: Policy, invariants: rea
     check(i);
     return obs;
   });
+  const facts = hooks.beforeTeardown?.(m, initial, steps) ?? undefined;
   m.teardown();
   check('final');
   const final = m.observe('ok');
-  const violations = judgeTrace(scenario, { initial, steps, final }, invariants);
+  const violations = judgeTrace(scenario, { initial, steps, final }, invariants, facts);
   for (const [id, v] of stateViolations) {
     const other = violations.get(id);
     if (!other || (typeof v.step === 'number' && (other.step === 'final' || v.step < other.step))) violations.set(id, v);
