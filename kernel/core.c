@@ -322,3 +322,119 @@ HC_FN void unmount_from(int first) {
 		mounted[i] = 0;
 	}
 }
+
+/* ---- start-up -------------------------------------------------------------------------------- */
+static char hc_error[LINE];
+
+/* Takes the machine-wide lock (there is one pool per machine) and sets up the process: no THP for
+ * the scenario's processes, orphans come back to us, signals ask for a clean stop. NULL or a reason. */
+HC_FN const char *hc_lock(void) {
+	for (int i = 0; i < MAX_NODES; i++) cmd_w[i] = ack_r[i] = cmd_r[i] = ack_w[i] = -1;
+	for (int i = 0; i < MAX_SEGS; i++) seg_id[i] = -1;
+	mkdir(journal_dir, 0700);
+	lock_fd = open("/var/tmp/hugecheck/lock", O_CREAT | O_RDWR, 0600);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) { snprintf(hc_error, sizeof hc_error, "lock %s", strerror(errno)); return hc_error; }
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0); /* inherited: keeps khugepaged off the nodes' mm */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return NULL;
+}
+
+/* Saves both pool settings in a new journal, makes the work directory (prefix.PID) and every
+ * node's pipes. Nothing has changed yet. NULL or a reason (the caller cleans up). */
+HC_FN const char *hc_begin(const char *prefix) {
+	saved_nr = read_file(NR);
+	saved_ovc = read_file(OVC);
+	if (saved_nr < 0 || saved_ovc < 0) { snprintf(hc_error, sizeof hc_error, "cannot read %s or %s", NR, OVC); return hc_error; }
+	snprintf(workdir, sizeof workdir, "%s.%d", prefix, (int)getpid());
+	snprintf(journal_path, sizeof journal_path, "%s/journal.%d", journal_dir, (int)getpid());
+	journal_fd = open(journal_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	journal("pid %d\nsettings %ld %ld\nworkdir %s\n", (int)getpid(), saved_nr, saved_ovc, workdir);
+	if (mkdir(workdir, 0700) && errno != EEXIST) { snprintf(hc_error, sizeof hc_error, "mkdir %s: %s", workdir, strerror(errno)); return hc_error; }
+	for (int i = 0; i < MAX_NODES; i++) {
+		int p1[2], p2[2];
+		if (pipe(p1) || pipe(p2)) { snprintf(hc_error, sizeof hc_error, "pipe: %s", strerror(errno)); return hc_error; }
+		cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
+	}
+	return NULL;
+}
+
+/* ---- the controller's own steps ------------------------------------------------------------------ */
+/* Mounts hugetlbfs instance `idx` with size=/min_size= in pages (-1: not given). 0 or an errno. */
+HC_FN int hc_mount(int idx, long size, long min_size) {
+	if (idx < 0 || idx >= MAX_MOUNTS || mounted[idx]) return EINVAL;
+	char dir[300], opts[128] = {0};
+	int o = 0;
+	mountdir(dir, sizeof dir, idx);
+	mkdir(dir, 0700);
+	if (size >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "size=%lu", (unsigned long)size * HP);
+	if (min_size >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "%smin_size=%lu", o ? "," : "", (unsigned long)min_size * HP);
+	journal("mount %s\n", dir);
+	if (mount("none", dir, "hugetlbfs", 0, opts)) { int err = errno; rmdir(dir); return err; }
+	mounted[idx] = 1;
+	return 0;
+}
+
+HC_FN int hc_umount(int idx) {
+	char dir[300];
+	if (idx < 0 || idx >= MAX_MOUNTS || !mounted[idx]) return EINVAL;
+	mountdir(dir, sizeof dir, idx);
+	if (umount2(dir, 0)) return errno;
+	mounted[idx] = 0;
+	rmdir(dir);
+	return 0;
+}
+
+/* statfs of mount `idx` in pages: blocks (the size= limit) and free blocks; 0, or -1 if it is not
+ * a hugetlbfs mount any more. */
+HC_FN int hc_statfs(int idx, long long *blocks, long long *bfree) {
+	char dir[300];
+	struct statfs sf;
+	mountdir(dir, sizeof dir, idx);
+	if (statfs(dir, &sf) || sf.f_type != HUGETLBFS_MAGIC) return -1;
+	*blocks = (long long)sf.f_blocks;
+	*bfree = (long long)sf.f_bfree;
+	return 0;
+}
+
+enum { HC_CREATE, HC_UNLINK, HC_TRUNCATE, HC_FALLOCATE };
+/* A file step on file `f` of mount `m`: create, unlink, ftruncate to `a` pages, or fallocate(`a`
+ * offset, `b` pages, punch). 0 or an errno. */
+HC_FN int hc_file(int op, long m, long f, long a, long b, int punch) {
+	char path[300];
+	filepath(path, sizeof path, m, f);
+	if (op == HC_CREATE) { int fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600); if (fd < 0) return errno; close(fd); return 0; }
+	if (op == HC_UNLINK) return unlink(path) ? errno : 0;
+	int fd = open(path, O_RDWR);
+	if (fd < 0) return errno;
+	int r = op == HC_TRUNCATE ? (ftruncate(fd, (off_t)a * (off_t)HP) ? errno : 0)
+				  : (fallocate(fd, punch ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE : 0, (off_t)a * (off_t)HP, (off_t)b * (off_t)HP) ? errno : 0);
+	close(fd);
+	return r;
+}
+
+/* A SysV segment with SHM_HUGETLB in slot `idx`. 0 or an errno. */
+HC_FN int hc_shmget(int idx, long pages, int noreserve) {
+	if (idx < 0 || idx >= MAX_SEGS) return EINVAL;
+	int id = shmget(IPC_PRIVATE, (size_t)pages * HP, IPC_CREAT | 0600 | SHM_HUGETLB | (noreserve ? SHM_NORESERVE : 0));
+	if (id < 0) return errno;
+	seg_id[idx] = id;
+	journal("shm %d\n", id);
+	return 0;
+}
+
+/* Tells node `k` to exit and waits for it: exit_mmap has run once this returns (kernel-observed 16c). */
+HC_FN void hc_exit_node(int k) {
+	struct cmd cm;
+	memset(&cm, 0, sizeof cm);
+	cm.op = N_EXIT;
+	if (write(cmd_w[k], &cm, sizeof cm) != (ssize_t)sizeof cm) kill(node_pid[k], SIGKILL);
+	if (waitpid(node_pid[k], NULL, 0) != node_pid[k]) fprintf(stderr, "waitpid(%d): %s\n", (int)node_pid[k], strerror(errno));
+	node_pid[k] = 0;
+}

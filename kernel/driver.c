@@ -37,11 +37,8 @@ static void reply(int result, long value, int stable) {
 	int off = 0;
 	for (int i = 0; i < MAX_MOUNTS; i++) {
 		if (!mounted[i]) continue;
-		char dir[300];
-		struct statfs sf;
-		snprintf(dir, sizeof dir, "%s/m%d", workdir, i);
 		long long blk = -2, bf = -2;
-		if (!statfs(dir, &sf) && sf.f_type == HUGETLBFS_MAGIC) { blk = (long long)sf.f_blocks; bf = (long long)sf.f_bfree; }
+		if (hc_statfs(i, &blk, &bf)) blk = bf = -2;
 		off += snprintf(mounts + off, sizeof mounts - (size_t)off, " %d %lld %lld", i, blk, bf);
 	}
 	const char *r = result == R_SIGBUS ? "SIGBUS" : result == R_SIGSEGV ? "SIGSEGV" : errname(result);
@@ -86,57 +83,25 @@ static int handle(char *line) {
 	if (!strcmp(op, "OVC")) { sscanf(line, "%*s %ld", &a); int r = write_file(OVC, a); reply(r ? -r : 0, -1, 0); return 0; }
 	if (!strcmp(op, "MOUNT")) { /* MOUNT idx size_pages(-1) min_pages(-1) */
 		sscanf(line, "%*s %ld %ld %ld", &a, &b, &c);
-		if (a < 0 || a >= MAX_MOUNTS || mounted[a]) { reply(EINVAL, -1, 0); return 0; }
-		char dir[300], opts[128] = {0};
-		mountdir(dir, sizeof dir, a);
-		mkdir(dir, 0700);
-		int o = 0;
-		if (b >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "size=%lu", (unsigned long)b * HP);
-		if (c >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "%smin_size=%lu", o ? "," : "", (unsigned long)c * HP);
-		journal("mount %s\n", dir);
-		if (mount("none", dir, "hugetlbfs", 0, opts)) { int err = errno; rmdir(dir); reply(err, -1, 0); return 0; }
-		mounted[a] = 1;
-		reply(0, -1, 0);
+		reply(hc_mount((int)a, b, c), -1, 0);
 		return 0;
 	}
 	if (!strcmp(op, "UMOUNT")) {
 		sscanf(line, "%*s %ld", &a);
-		char dir[300];
-		mountdir(dir, sizeof dir, a);
-		if (a < 0 || a >= MAX_MOUNTS || !mounted[a]) { reply(EINVAL, -1, 0); return 0; }
-		if (umount2(dir, 0)) { reply(errno, -1, 0); return 0; }
-		mounted[a] = 0;
-		rmdir(dir);
-		reply(0, -1, 1);
+		int r = hc_umount((int)a);
+		reply(r, -1, !r);
 		return 0;
 	}
 	if (!strcmp(op, "CREATE") || !strcmp(op, "UNLINK") || !strcmp(op, "TRUNCATE") || !strcmp(op, "FALLOCATE")) {
 		sscanf(line, "%*s %ld %ld %ld %ld %ld", &a, &b, &c, &d, &e);
-		char path[300];
-		filepath(path, sizeof path, a, b);
-		int r = 0;
-		if (!strcmp(op, "CREATE")) { int fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600); if (fd < 0) r = errno; else close(fd); }
-		else if (!strcmp(op, "UNLINK")) r = unlink(path) ? errno : 0;
-		else {
-			int fd = open(path, O_RDWR);
-			if (fd < 0) r = errno;
-			else {
-				if (!strcmp(op, "TRUNCATE")) r = ftruncate(fd, (off_t)c * (off_t)HP) ? errno : 0;
-				else r = fallocate(fd, e ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE : 0, (off_t)c * (off_t)HP, (off_t)d * (off_t)HP) ? errno : 0;
-				close(fd);
-			}
-		}
-		reply(r, -1, 1);
+		int fop = !strcmp(op, "CREATE") ? HC_CREATE : !strcmp(op, "UNLINK") ? HC_UNLINK : !strcmp(op, "TRUNCATE") ? HC_TRUNCATE : HC_FALLOCATE;
+		reply(hc_file(fop, a, b, c, d, (int)e), -1, 1);
 		return 0;
 	}
 	if (!strcmp(op, "SHMGET")) { /* SHMGET idx pages noreserve */
 		sscanf(line, "%*s %ld %ld %ld", &a, &b, &c);
-		if (a < 0 || a >= MAX_SEGS) { reply(EINVAL, -1, 0); return 0; }
-		int id = shmget(IPC_PRIVATE, (size_t)b * HP, IPC_CREAT | 0600 | SHM_HUGETLB | (c ? SHM_NORESERVE : 0));
-		if (id < 0) { reply(errno, -1, 0); return 0; }
-		seg_id[a] = id;
-		journal("shm %d\n", id);
-		reply(0, id, 0);
+		int r = hc_shmget((int)a, b, (int)c);
+		reply(r, r ? -1 : seg_id[a], 0);
 		return 0;
 	}
 	if (!strcmp(op, "SHMRM")) {
@@ -177,9 +142,7 @@ static int handle(char *line) {
 		} else { out("E unknown process op %s\n", pop); return 0; }
 		if (cm.op == N_FORK && (v[1] < 1 || v[1] >= MAX_NODES || node_pid[v[1]] > 0)) { out("E bad child index %ld\n", v[1]); return 0; }
 		if (cm.op == N_EXIT) {
-			if (write(cmd_w[k], &cm, sizeof cm) != (ssize_t)sizeof cm) {}
-			if (waitpid(node_pid[k], NULL, 0) != node_pid[k]) fprintf(stderr, "waitpid(%d): %s\n", (int)node_pid[k], strerror(errno)); /* exit_mmap has run once this returns (kernel-observed 16c) */
-			node_pid[k] = 0;
+			hc_exit_node((int)k);
 			close(cmd_w[k]); close(ack_r[k]); cmd_w[k] = ack_r[k] = -1;
 			reply(0, -1, 1);
 			return 0;
@@ -206,14 +169,7 @@ static int handle(char *line) {
 		int r = write_file(OVC, b);
 		if (!r) r = write_file(NR, a);
 		if (r) { reply(-r, -1, 0); return 0; }
-		if (!mounted[0]) {
-			char dir[300];
-			mountdir(dir, sizeof dir, 0);
-			mkdir(dir, 0700);
-			journal("mount %s\n", dir);
-			if (mount("none", dir, "hugetlbfs", 0, "")) { int err = errno; rmdir(dir); reply(err, -1, 0); return 0; }
-			mounted[0] = 1;
-		}
+		if (!mounted[0] && (r = hc_mount(0, -1, -1))) { reply(r, -1, 0); return 0; }
 		pid_t pid = spawn_node(0);
 		if (pid < 0) { reply(errno, -1, 0); return 0; }
 		node_pid[0] = pid;
@@ -224,22 +180,12 @@ static int handle(char *line) {
 		return 0;
 	}
 	if (!strcmp(op, "TEARDOWN")) { /* TEARDOWN m f m f ...: the contract's teardown, then the final observation */
-		for (int i = 0; i < MAX_NODES; i++) {
-			if (node_pid[i] <= 0) continue;
-			struct cmd cm;
-			memset(&cm, 0, sizeof cm);
-			cm.op = N_EXIT;
-			if (write(cmd_w[i], &cm, sizeof cm) != (ssize_t)sizeof cm) kill(node_pid[i], SIGKILL);
-			waitpid(node_pid[i], NULL, 0);
-			node_pid[i] = 0;
-		}
+		for (int i = 0; i < MAX_NODES; i++) if (node_pid[i] > 0) hc_exit_node(i);
 		char *p = line + strlen("TEARDOWN");
 		long m, f;
 		int used = 0;
 		while (sscanf(p, " %ld %ld%n", &m, &f, &used) == 2) {
-			char path[300];
-			filepath(path, sizeof path, m, f);
-			unlink(path);
+			hc_file(HC_UNLINK, m, f, 0, 0, 0);
 			p += used;
 		}
 		remove_segments();
@@ -259,34 +205,9 @@ int main(int argc, char **argv) {
 		if (fd < 0 || dup2(fd, 1) < 0) { fprintf(stderr, "cannot open %s: %s\n", argv[2], strerror(errno)); return 2; }
 		close(fd);
 	}
-	for (int i = 0; i < MAX_NODES; i++) cmd_w[i] = ack_r[i] = cmd_r[i] = ack_w[i] = -1;
-	for (int i = 0; i < MAX_SEGS; i++) seg_id[i] = -1;
-	mkdir(journal_dir, 0700);
-	/* One machine-wide lock: there is one pool per machine. */
-	lock_fd = open("/var/tmp/hugecheck/lock", O_CREAT | O_RDWR, 0600);
-	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) { out("E lock %s\n", strerror(errno)); return 2; }
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0); /* inherited: keeps khugepaged off the nodes' mm */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	saved_nr = read_file(NR);
-	saved_ovc = read_file(OVC);
-	if (saved_nr < 0 || saved_ovc < 0) { out("E cannot read %s or %s\n", NR, OVC); return 2; }
-	snprintf(workdir, sizeof workdir, "/tmp/hugecheck.%d", (int)getpid());
-	snprintf(journal_path, sizeof journal_path, "%s/journal.%d", journal_dir, (int)getpid());
-	journal_fd = open(journal_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	journal("pid %d\nsettings %ld %ld\nworkdir %s\n", (int)getpid(), saved_nr, saved_ovc, workdir);
-	if (mkdir(workdir, 0700) && errno != EEXIST) { out("E mkdir %s: %s\n", workdir, strerror(errno)); cleanup(); return 2; }
-	for (int i = 0; i < MAX_NODES; i++) {
-		int p1[2], p2[2];
-		if (pipe(p1) || pipe(p2)) { out("E pipe: %s\n", strerror(errno)); cleanup(); return 2; }
-		cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
-	}
+	const char *err = hc_lock();
+	if (err) { out("E %s\n", err); return 2; }
+	if ((err = hc_begin("/tmp/hugecheck"))) { out("E %s\n", err); cleanup(); return 2; }
 	struct utsname u;
 	uname(&u);
 	out("READY %s %ld %ld %d\n", u.release, saved_nr, saved_ovc, (int)getpid());

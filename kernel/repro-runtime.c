@@ -151,15 +151,7 @@ HC_FN int op_mount(const char *name, long size, long min_size) {
 	if (e && e->ok) return R_SKIPPED;
 	int idx = next_mount_idx++;
 	if (idx >= MAX_MOUNTS) broken("too many mounts");
-	char dir[300], opts[128] = {0};
-	int o = 0;
-	mountdir(dir, sizeof dir, idx);
-	mkdir(dir, 0700);
-	if (size >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "size=%lu", (unsigned long)size * HP);
-	if (min_size >= 0) o += snprintf(opts + o, sizeof opts - (size_t)o, "%smin_size=%lu", o ? "," : "", (unsigned long)min_size * HP);
-	journal("mount %s\n", dir);
-	int r = mount("none", dir, "hugetlbfs", 0, opts) ? errno : 0;
-	if (r) rmdir(dir); else mounted[idx] = 1;
+	int r = hc_mount(idx, size, min_size);
 	e = set_named(mounts_by_name, &nmounts_named, name);
 	e->idx = idx; e->ok = !r; e->has_size = size >= 0;
 	return r;
@@ -168,11 +160,8 @@ HC_FN int op_mount(const char *name, long size, long min_size) {
 HC_FN int op_umount(const char *name) {
 	struct named *e = find_named(mounts_by_name, nmounts_named, name);
 	if (!e || !e->ok) return R_SKIPPED;
-	char dir[300];
-	mountdir(dir, sizeof dir, e->idx);
-	if (umount2(dir, 0)) return errno;
-	mounted[e->idx] = 0;
-	rmdir(dir);
+	int r = hc_umount(e->idx);
+	if (r) return r;
 	for (int i = nfiles_named - 1; i >= 0; i--) if (files_by_name[i].ok && files_by_name[i].mount == e->idx) drop_named(files_by_name, &nfiles_named, &files_by_name[i]);
 	drop_named(mounts_by_name, &nmounts_named, e);
 	return 0;
@@ -183,48 +172,33 @@ HC_FN int op_create(const char *file, const char *mount_name) {
 	struct named *f = find_named(files_by_name, nfiles_named, file);
 	if (!m || !m->ok || (f && f->ok)) return R_SKIPPED;
 	int id = next_file_id++;
-	char path[300];
-	filepath(path, sizeof path, m->idx, id);
-	int fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
-	int r = fd < 0 ? errno : 0;
-	if (fd >= 0) close(fd);
+	int r = hc_file(HC_CREATE, m->idx, id, 0, 0, 0);
 	f = set_named(files_by_name, &nfiles_named, file);
 	f->idx = id; f->mount = m->idx; f->ok = !r;
 	return r;
 }
 
-HC_FN int file_path(const char *file, char *path, size_t n) {
+HC_FN struct named *live_file(const char *file) {
 	struct named *f = find_named(files_by_name, nfiles_named, file);
-	if (!f || !f->ok) return 0;
-	filepath(path, n, f->mount, f->idx);
-	return 1;
+	return f && f->ok ? f : NULL;
 }
 
 HC_FN int op_unlink(const char *file) {
-	char path[300];
-	if (!file_path(file, path, sizeof path)) return R_SKIPPED;
-	drop_named(files_by_name, &nfiles_named, find_named(files_by_name, nfiles_named, file));
-	return unlink(path) ? errno : 0;
+	struct named *f = live_file(file);
+	if (!f) return R_SKIPPED;
+	long m = f->mount, id = f->idx;
+	drop_named(files_by_name, &nfiles_named, f);
+	return hc_file(HC_UNLINK, m, id, 0, 0, 0);
 }
 
 HC_FN int op_truncate(const char *file, long pages) {
-	char path[300];
-	if (!file_path(file, path, sizeof path)) return R_SKIPPED;
-	int fd = open(path, O_RDWR);
-	if (fd < 0) return errno;
-	int r = ftruncate(fd, (off_t)pages * (off_t)HP) ? errno : 0;
-	close(fd);
-	return r;
+	struct named *f = live_file(file);
+	return f ? hc_file(HC_TRUNCATE, f->mount, f->idx, pages, 0, 0) : R_SKIPPED;
 }
 
 HC_FN int op_fallocate(const char *file, long offset, long pages, int punch) {
-	char path[300];
-	if (!file_path(file, path, sizeof path)) return R_SKIPPED;
-	int fd = open(path, O_RDWR);
-	if (fd < 0) return errno;
-	int r = fallocate(fd, punch ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE : 0, (off_t)offset * (off_t)HP, (off_t)pages * (off_t)HP) ? errno : 0;
-	close(fd);
-	return r;
+	struct named *f = live_file(file);
+	return f ? hc_file(HC_FALLOCATE, f->mount, f->idx, offset, pages, punch) : R_SKIPPED;
 }
 
 /* prot: 0 = PROT_READ|PROT_WRITE, 1 = PROT_READ, 2 = PROT_NONE */
@@ -235,7 +209,9 @@ HC_FN int op_mmap(const char *proc, const char *map, long pages, int shared, con
 	struct ack ak;
 	memset(&cm, 0, sizeof cm);
 	if (file) {
-		if (!file_path(file, cm.path, sizeof cm.path)) return R_SKIPPED;
+		struct named *f = live_file(file);
+		if (!f) return R_SKIPPED;
+		filepath(cm.path, sizeof cm.path, f->mount, f->idx);
 		cm.d = 1;
 	}
 	long addr = alloc_range(p, pages);
@@ -307,12 +283,7 @@ HC_FN int op_fork(const char *proc, const char *child) {
 HC_FN int op_exit(const char *proc) {
 	struct proc *p = find_proc(proc);
 	if (!p) return R_SKIPPED;
-	struct cmd cm;
-	memset(&cm, 0, sizeof cm);
-	cm.op = N_EXIT;
-	if (write(cmd_w[p->node], &cm, sizeof cm) != (ssize_t)sizeof cm) kill(node_pid[p->node], SIGKILL);
-	waitpid(node_pid[p->node], NULL, 0); /* exit_mmap has run once this returns (kernel-observed 16c) */
-	node_pid[p->node] = 0;
+	hc_exit_node(p->node);
 	p->live = 0;
 	return 0;
 }
@@ -322,9 +293,7 @@ HC_FN int op_shmget(const char *seg, long pages, int noreserve) {
 	if (e && e->ok) return R_SKIPPED;
 	int idx = next_seg_idx++;
 	if (idx >= MAX_SEGS) broken("too many segments");
-	int id = shmget(IPC_PRIVATE, (size_t)pages * HP, IPC_CREAT | 0600 | SHM_HUGETLB | (noreserve ? SHM_NORESERVE : 0));
-	int r = id < 0 ? errno : 0;
-	if (!r) { seg_id[idx] = id; journal("shm %d\n", id); }
+	int r = hc_shmget(idx, pages, noreserve);
 	e = set_named(segs_by_name, &nsegs_named, seg);
 	e->idx = idx; e->ok = !r; e->pages = pages;
 	return r;
@@ -362,12 +331,7 @@ HC_FN void observe(struct obs *o, int result) {
 		if (!m->ok) continue;
 		memcpy(o->m[o->nm].name, m->name, NAME);
 		o->m[o->nm].blocks = o->m[o->nm].bfree = STAT_NULL;
-		if (m->has_size) {
-			char dir[300];
-			struct statfs sf;
-			mountdir(dir, sizeof dir, m->idx);
-			if (!statfs(dir, &sf)) { o->m[o->nm].blocks = (long long)sf.f_blocks; o->m[o->nm].bfree = (long long)sf.f_bfree; }
-		}
+		if (m->has_size) hc_statfs(m->idx, &o->m[o->nm].blocks, &o->m[o->nm].bfree);
 		o->nm++;
 	}
 }
@@ -521,12 +485,7 @@ HC_FN void teardown(void) {
 	/* The contract's teardown: every process exits (in creation order), every file is unlinked,
 	 * every segment removed, every mount unmounted. */
 	for (int i = 0; i < nprocs; i++) if (procs[i].live) op_exit(procs[i].name);
-	for (int i = nfiles_named - 1; i >= 0; i--) {
-		char path[300];
-		if (!files_by_name[i].ok) continue;
-		filepath(path, sizeof path, files_by_name[i].mount, files_by_name[i].idx);
-		unlink(path);
-	}
+	for (int i = nfiles_named - 1; i >= 0; i--) if (files_by_name[i].ok) hc_file(HC_UNLINK, files_by_name[i].mount, files_by_name[i].idx, 0, 0, 0);
 	nfiles_named = 0;
 	remove_segments();
 	nsegs_named = 0;
@@ -566,20 +525,8 @@ HC_FN void setup_and_run(int argc, char **argv) {
 		b[n > 0 ? n : 0] = 0;
 		if (!strstr(b, "hugetlbfs")) { printf("CONF  not run: this kernel has no hugetlbfs\n"); exit(EXIT_CONF); }
 	}
-	for (int i = 0; i < MAX_NODES; i++) cmd_w[i] = ack_r[i] = cmd_r[i] = ack_w[i] = -1;
-	for (int i = 0; i < MAX_SEGS; i++) seg_id[i] = -1;
-	mkdir(journal_dir, 0700);
-	lock_fd = open("/var/tmp/hugecheck/lock", O_CREAT | O_RDWR, 0600);
-	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) { printf("BROK  cannot take /var/tmp/hugecheck/lock: %s\n", strerror(errno)); exit(EXIT_BROK); }
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	const char *err = hc_lock();
+	if (err) { printf("BROK  %s\n", err); exit(EXIT_BROK); }
 	long long c[4];
 	meminfo(c);
 	memcpy(meminfo_before, c, sizeof c);
@@ -587,19 +534,7 @@ HC_FN void setup_and_run(int argc, char **argv) {
 		printf("CONF  not run: %lld huge pages are in use by other processes (HugePages_Total %lld, Free %lld): refusing to touch the pool\n", c[0] - c[1], c[0], c[1]);
 		exit(EXIT_CONF);
 	}
-	saved_nr = read_file(NR);
-	saved_ovc = read_file(OVC);
-	if (saved_nr < 0 || saved_ovc < 0) { printf("BROK  cannot read %s or %s\n", NR, OVC); exit(EXIT_BROK); }
-	snprintf(workdir, sizeof workdir, "/tmp/hugecheck-repro.%d", (int)getpid());
-	snprintf(journal_path, sizeof journal_path, "%s/journal.%d", journal_dir, (int)getpid());
-	journal_fd = open(journal_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	journal("pid %d\nsettings %ld %ld\nworkdir %s\n", (int)getpid(), saved_nr, saved_ovc, workdir);
-	if (mkdir(workdir, 0700) && errno != EEXIST) broken("mkdir %s: %s", workdir, strerror(errno));
-	for (int i = 0; i < MAX_NODES; i++) {
-		int p1[2], p2[2];
-		if (pipe(p1) || pipe(p2)) broken("pipe: %s", strerror(errno));
-		cmd_r[i] = p1[0]; cmd_w[i] = p1[1]; ack_r[i] = p2[0]; ack_w[i] = p2[1];
-	}
+	if ((err = hc_begin("/tmp/hugecheck-repro"))) broken("%s", err);
 	/* The idle baseline: with the pool at 0, what is left is leaked reservations (kernel-observed §0.1). */
 	if (write_file(OVC, 0) || write_file(NR, 0)) broken("cannot write the pool settings");
 	stable_meminfo(c);
@@ -618,12 +553,8 @@ HC_FN void setup_and_run(int argc, char **argv) {
 			printf("INFO  step %d drives Rsvd below zero or above Free; after it the leaked pages would change the outcome, so the steps after it are not run (reboot for a clean pool to run them all)\n", LEAKED_MACHINE_LAST_STEP);
 	}
 	if (write_file(OVC, SETUP_OVERCOMMIT) || write_file(NR, SETUP_NR + leaked)) broken("cannot set up the pool (nr_hugepages %ld, nr_overcommit_hugepages %ld)", SETUP_NR, SETUP_OVERCOMMIT);
-	char dir[300];
-	mountdir(dir, sizeof dir, 0);
-	mkdir(dir, 0700);
-	journal("mount %s\n", dir);
-	if (mount("none", dir, "hugetlbfs", 0, "")) broken("cannot mount hugetlbfs on %s: %s", dir, strerror(errno));
-	mounted[0] = 1;
+	int r = hc_mount(0, -1, -1);
+	if (r) broken("cannot mount hugetlbfs: %s", strerror(r));
 	struct named *d = set_named(mounts_by_name, &nmounts_named, "default");
 	d->idx = 0; d->ok = 1;
 	pid_t pid = spawn_node(0);
