@@ -8,7 +8,8 @@ import { explainingBug } from '../checker/label';
 import { instrumentPolicy, kernelName, type KernelCall } from '../model/instrument';
 import { Machine } from '../model/machine';
 import type { Policy } from '../model/policy';
-import { findVma, type Inode, type Process } from '../model/state';
+import { pageState, type PageState } from '../model/page-state';
+import type { Inode } from '../model/state';
 import { CATALOGUE } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
 import { judgeOnModel } from '../properties/judge';
@@ -16,18 +17,7 @@ import { checkExpectation } from '../scenario/expect';
 import type { Counters, Mismatch, Observation, Scenario, Step } from '../scenario/types';
 import { describeStep } from './describe';
 
-/**
- * A page of a mapping, as seen from its process:
- * - `present`  mapped, the process's own page;
- * - `shared`   mapped, and shared (page cache, or copy-on-write with another process);
- * - `cached`   not mapped here, but the file has the page in its page cache (a touch maps it);
- * - `reserved` not present, and a reservation waits for it (shared: the inode's reserve map; private:
- *              the owner's reserve map, not consumed);
- * - `none`     not present and nothing reserved (a touch must find a free or surplus page);
- * - `poisoned` a private page the owner took back (HPAGE_RESV_UNMAPPED, R-4.7): a touch is SIGBUS;
- * - `unmapped` no VMA here any more (munmap, mremap): a touch is SIGSEGV.
- */
-export type PageState = 'present' | 'shared' | 'cached' | 'reserved' | 'none' | 'poisoned' | 'unmapped';
+export type { PageState } from '../model/page-state';
 
 export const PAGE_SYMBOL: Record<PageState, string> = {
   present: 'P',
@@ -103,21 +93,6 @@ export interface ReadableTrace {
 const KEYS: (keyof Counters)[] = ['total', 'free', 'rsvd', 'surp'];
 const changedKeys = (a: Counters, b: Counters) => KEYS.filter((k) => a[k] !== b[k]);
 
-function pageState(p: Process, addr: number): PageState {
-  const vma = findVma(p, addr);
-  if (!vma) return 'unmapped';
-  const folio = p.ptes.get(addr);
-  if (folio) return folio.mapcount > 1 || folio.inCache ? 'shared' : 'present';
-  const idx = addr - vma.start + vma.pgoff;
-  if (vma.shared) {
-    if (vma.inode.cache.has(idx)) return 'cached';
-    return vma.inode.resvMap.has(idx) ? 'reserved' : 'none';
-  }
-  if (vma.unmapped) return 'poisoned';
-  if (vma.inode.kind === 'file' && vma.inode.cache.has(idx)) return 'cached';
-  if (vma.owner && vma.resvMap && !vma.resvMap.consumed.has(idx)) return 'reserved';
-  return 'none';
-}
 
 function inodeLabel(inode: Inode, files: Array<[string, Inode]>, segs: Array<[string, Inode]>): string {
   if (inode.kind === 'anon') return 'anon';

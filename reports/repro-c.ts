@@ -27,6 +27,9 @@ import { formatScenario } from './scenario-json';
 
 export class ReproError extends Error {}
 
+/** The invariants a reproducer checks itself (kernel/repro-runtime.c): those that read only counters. */
+export const C_CHECKED_INVARIANTS = ['counters-nonnegative', 'reserve-backed', 'error-atomicity', 'quiescent-clean'];
+
 export interface ReproOptions {
   /** Policy whose prediction fills what `expect` leaves out; null: check only what `expect` says. */
   expectFrom: Policy | null;
@@ -154,7 +157,7 @@ export function generateRepro(scenario: Scenario, opts: ReproOptions): string {
     ` * Expectations: each step's "expect"${opts.expectFrom ? `, the rest as the hugecheck model (policy ${comment(opts.expectFrom.name)}) predicts` : ' only'}.`,
   );
   if (predicted) {
-    const v = [...predicted.violations.entries()].filter(([id]) => ['counters-nonnegative', 'reserve-backed', 'error-atomicity', 'quiescent-clean'].includes(id));
+    const v = [...predicted.violations.entries()].filter(([id]) => C_CHECKED_INVARIANTS.includes(id));
     head.push(
       ` * The model predicts: ${v.length ? v.map(([id, x]) => `${id} broken ${x.step === 'final' ? 'after teardown' : `at step ${x.step}`}`).join('; ') : 'no invariant this program checks is broken'}.`,
     );

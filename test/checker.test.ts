@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { checkProperty } from '../checker/check';
-import { main, type Io } from '../cli/main';
+import { runCli } from './support/cli';
 import type { Report } from '../cli/check';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { linux } from '../model/policies/linux';
@@ -19,13 +19,7 @@ import { judgeOnModel } from '../properties/judge';
 import { parseScenarioText } from '../scenario/validate';
 import { readFileSync } from 'fs';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 describe('linux: the known kernel bugs', () => {
   let report: Report;

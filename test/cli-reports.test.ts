@@ -3,16 +3,10 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main, type Io } from '../cli/main';
+import { runCli } from './support/cli';
 import { ROOT } from './support/goldens';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = runCli;
 
 const k3 = join(ROOT, 'scenarios/golden/kernel-runs/k3-min-size-surplus-restore.json');
 const dir = mkdtempSync(join(tmpdir(), 'hugecheck-cli-reports-'));

@@ -3,16 +3,10 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main, type Io } from '../cli/main';
+import { runCli } from './support/cli';
 import { ROOT } from './support/goldens';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = runCli;
 
 const golden = join(ROOT, 'scenarios/golden/observed/4c-owner-cow-exhausted.json');
 const dir = mkdtempSync(join(tmpdir(), 'hugecheck-cli-'));

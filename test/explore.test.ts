@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { main, type Io } from '../cli/main';
+import { runCli } from './support/cli';
 import { explore } from '../explore/bfs';
 import { DEFAULT_SCOPE, scopeOf, type Scope } from '../explore/scope';
 import { findPolicy } from '../model/policies';
@@ -65,12 +65,7 @@ describe('hugecheck explore', () => {
 });
 
 describe('the CLI', () => {
-  async function run(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-    return { code: await main(argv, io), out, err };
-  }
+  const run = runCli;
 
   test('explore: exit 1 with the shortest counterexample as a scenario; --json; bad scope is exit 2', async () => {
     const r = await run('explore', '--policy', 'bug/B12-fork-cow-owner', '--depth', '4', '--procs', '2', '--maps', '1', '--pages', '1', '--pool', '1', '--ops', 'mmap,write,fork,read');

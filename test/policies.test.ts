@@ -9,7 +9,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { checkProperty } from '../checker/check';
 import { loadPolicyModule } from '../cli/policy-loader';
-import { main, type Io } from '../cli/main';
+import { runCli } from './support/cli';
 import { runZoo, zooPolicies } from '../cli/zoo';
 import { findPolicy, POLICIES } from '../model/policies';
 import { linux } from '../model/policies/linux';
@@ -19,12 +19,7 @@ import { CATALOGUE } from '../properties/catalogue';
 import { parseScenarioText } from '../scenario/validate';
 import { ROOT } from './support/goldens';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  return { code: await main(argv, io), out, err };
-}
+const cli = runCli;
 
 /** The invariants each seed policy breaks beyond linux's known kernel bugs (README, "Policies"). */
 const SEED_OUTCOMES: Record<string, string[]> = {

@@ -18,7 +18,7 @@ import { linux } from '../model/policies/linux';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE } from '../properties/catalogue';
 import { judgeOnModel } from '../properties/judge';
-import { cString, generateRepro, mergedExpectation, opCall, ReproError } from '../reports/repro-c';
+import { C_CHECKED_INVARIANTS, cString, generateRepro, mergedExpectation, opCall, ReproError } from '../reports/repro-c';
 import { generateJestTest } from '../reports/repro-jest';
 import type { Scenario } from '../scenario/types';
 import { parseScenarioText, validateScenario } from '../scenario/validate';
@@ -28,7 +28,7 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'hugecheck-repro-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const C_INVARIANTS = ['counters-nonnegative', 'reserve-backed', 'error-atomicity', 'quiescent-clean'];
+const C_INVARIANTS = C_CHECKED_INVARIANTS;
 
 function zooScenarios(): Array<{ file: string; scenario: Scenario }> {
   const zdir = join(ROOT, 'scenarios', 'zoo');
