@@ -1,6 +1,8 @@
 /**
  * The model checker: for each invariant, fast-check generates scenarios and runs them on the
- * policy; a failure is shrunk (fast-check, then shrinkers/reduce) to a minimal counterexample.
+ * policy; a failure is shrunk (fast-check, then shrinkers/reduce) to a minimal counterexample, then
+ * a bounded breadth-first search over its scope (explore/shortest.ts) proves it shortest or finds
+ * a shorter one.
  *
  * Known kernel bugs: a counterexample is labelled with a registry bug when it holds under the
  * policy with that one bug fixed. The search then goes on for violations of the same invariant
@@ -14,6 +16,7 @@ import type { Policy } from '../model/policy';
 import type { Invariant, Violation } from '../properties/invariant';
 import { judgeOnModel } from '../properties/judge';
 import { reduce } from '../shrinkers/reduce';
+import { DEFAULT_SHORTEST_BUDGET, proveShortest, type ShortestVerdict } from '../explore/shortest';
 import type { Scenario, Step } from '../scenario/types';
 
 export interface CheckOptions {
@@ -26,12 +29,17 @@ export interface CheckOptions {
   knownBugs?: readonly KnownBug[];
   /** Called once per scenario tried (runs and shrink attempts), for progress display. */
   onTry?: () => void;
+  /** Edges the search for a shorter counterexample may take after shrinking (explore/shortest.ts;
+   *  default DEFAULT_SHORTEST_BUDGET, Infinity for a proof however long it takes, 0 to skip it). */
+  shortestBudget?: number;
 }
 
 export interface FoundViolation {
   knownBug?: string;
   counterexample: Scenario;
   violation: Violation;
+  /** What the search for a shorter one concluded (absent when skipped). */
+  shortest?: ShortestVerdict;
 }
 
 export interface PropertyResult {
@@ -76,11 +84,22 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     result.runs += details.numRuns;
     if (details.interrupted) result.interrupted = true;
     if (!details.failed || !details.counterexample) break;
-    const minimal = finish(reduce(details.counterexample[0], fails), policy);
+    let minimal = reduce(details.counterexample[0], fails);
+    // Shrinking removes and simplifies steps, but cannot replace several steps by a different one
+    // (a setPool folded into the setup, two mmaps into one): a breadth-first search over the
+    // counterexample's scope finds the shortest, or proves this one is.
+    const budget = opts.shortestBudget ?? DEFAULT_SHORTEST_BUDGET;
+    let shortest: ShortestVerdict | undefined;
+    if (budget > 0) {
+      const unexplained = (s: Scenario) => explained.every((b) => violates(fixed.get(b.id)!, inv, s) !== undefined);
+      shortest = proveShortest(policy, inv, minimal, { budget, ...(explained.length ? { accept: unexplained } : {}) });
+      if (shortest.kind === 'shorter') minimal = shortest.scenario;
+    }
+    minimal = finish(minimal, policy);
     const violation = violates(policy, inv, minimal)!;
     const bug = registry.find((b) => !explained.includes(b) && violates(fixed.get(b.id)!, inv, minimal) === undefined);
     result.status = 'violated';
-    result.violations.push({ ...(bug ? { knownBug: bug.id } : {}), counterexample: minimal, violation });
+    result.violations.push({ ...(bug ? { knownBug: bug.id } : {}), counterexample: minimal, violation, ...(shortest ? { shortest } : {}) });
     if (!bug) {
       result.unexpected = true;
       break;

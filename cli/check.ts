@@ -8,8 +8,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
 import { checkProperty, finish, type PropertyResult } from '../checker/check';
-import { proveShortest, type ShortestVerdict } from '../explore/shortest';
-import { explainingBug } from '../checker/label';
+import { DEFAULT_SHORTEST_BUDGET, describeShortest, shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/commands';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
@@ -34,6 +33,7 @@ export interface CheckCliOptions {
   save?: string;
   out?: string;
   shortest?: boolean;
+  shortestBudget?: string;
 }
 
 export interface Report {
@@ -41,7 +41,7 @@ export interface Report {
   policy: string;
   seed: number;
   runs: number;
-  properties: Array<{ id: string; status: 'held' | 'violated'; violations: Array<{ knownBug?: string; replay: string; counterexample: Scenario }> }>;
+  properties: Array<{ id: string; status: 'held' | 'violated'; violations: Array<{ knownBug?: string; replay: string; shortest?: ShortestSummary; counterexample: Scenario }> }>;
 }
 
 function positiveInt(v: string, flag: string, min = 1): number {
@@ -55,6 +55,8 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
   const seed = opts.seed !== undefined ? positiveInt(opts.seed, '--seed', 0) : randomInt(0, 2 ** 31 - 1);
   const timeLimitMs = opts.timeLimit !== undefined ? positiveInt(opts.timeLimit, '--time-limit') * 1000 : undefined;
   const maxCommands = opts.maxCommands !== undefined ? positiveInt(opts.maxCommands, '--max-commands') : undefined;
+  if (opts.shortest && opts.shortestBudget !== undefined) throw new UsageError('--shortest lifts the budget: give either --shortest or --shortest-budget, not both');
+  const shortestBudget = opts.shortest ? Infinity : opts.shortestBudget !== undefined ? positiveInt(opts.shortestBudget, '--shortest-budget', 0) : DEFAULT_SHORTEST_BUDGET;
   let weights: Weights = DEFAULT_WEIGHTS;
   if (opts.weights !== undefined) {
     try {
@@ -73,32 +75,14 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
   for (const [k, inv] of invariants.entries()) {
     const left = timeLimitMs !== undefined ? Math.max(0, timeLimitMs - (Date.now() - started)) / (invariants.length - k) : undefined;
     progress?.start(inv.id, k);
-    results.push(checkProperty(policy, inv, { runs, seed, weights, maxCommands, timeLimitMs: left, onTry: () => progress?.tick() }));
+    results.push(checkProperty(policy, inv, { runs, seed, weights, maxCommands, shortestBudget, timeLimitMs: left, onTry: () => progress?.tick() }));
   }
   progress?.done();
-  // --shortest: prove each counterexample shortest within its scope, or replace it by a shorter one.
-  const shortest = new Map<Scenario, ShortestVerdict>();
-  if (opts.shortest) {
-    for (const r of results) {
-      for (const v of r.violations) {
-        const verdict = proveShortest(policy, r.id, v.counterexample);
-        // A shorter one replaces it only when the same known bug (or none) explains it, so a known bug
-        // never hides a new violation behind a shorter scenario.
-        if (verdict.kind === 'shorter' && explainingBug(policy, r.id, verdict.scenario)?.id === v.knownBug) {
-          v.counterexample = finish(verdict.scenario, policy);
-          v.violation = verdict.violation;
-          shortest.set(v.counterexample, verdict);
-        } else if (verdict.kind === 'shorter') {
-          shortest.set(v.counterexample, { kind: 'unsupported', reason: `a shorter counterexample (${verdict.scenario.steps.length} steps) exists but another explanation covers it; kept this one` });
-        } else shortest.set(v.counterexample, verdict);
-      }
-    }
-  }
-
   const replay = (id: string) =>
     `hugecheck check --policy ${policy.name} --seed ${seed} --runs ${runs} --property ${id}` +
     (opts.weights ? ` --weights ${opts.weights}` : '') +
-    (maxCommands !== undefined ? ` --max-commands ${maxCommands}` : '');
+    (maxCommands !== undefined ? ` --max-commands ${maxCommands}` : '') +
+    (opts.shortest ? ' --shortest' : opts.shortestBudget !== undefined ? ` --shortest-budget ${shortestBudget}` : '');
   const saved = new Map<Scenario, string>();
   if (opts.save) {
     mkdirSync(opts.save, { recursive: true });
@@ -117,7 +101,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     policy: policy.name,
     seed,
     runs,
-    properties: results.map((r) => ({ id: r.id, status: r.status, violations: r.violations.map((v) => ({ ...(v.knownBug ? { knownBug: v.knownBug } : {}), replay: replay(r.id), counterexample: v.counterexample })) })),
+    properties: results.map((r) => ({ id: r.id, status: r.status, violations: r.violations.map((v) => ({ ...(v.knownBug ? { knownBug: v.knownBug } : {}), replay: replay(r.id), ...(v.shortest ? { shortest: shortestSummary(v.shortest) } : {}), counterexample: v.counterexample })) })),
   };
   let written: string[] = [];
   if (opts.out) {
@@ -158,8 +142,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
       if (bug) io.out(`  ${bug.title} (${bug.reference})\n`);
       io.out(`  at ${v.violation.step === 'final' ? 'the final observation (after teardown)' : `step ${v.violation.step}`}: ${v.violation.message}\n`);
       io.out(`  minimal counterexample (${v.counterexample.steps.length} step${v.counterexample.steps.length === 1 ? '' : 's'}, each with what ${policy.name} produced):\n`);
-      const sv = shortest.get(v.counterexample);
-      if (sv) io.out(`  shortest: ${sv.kind === 'proved' ? `proved: no counterexample of fewer steps exists in its scope (${sv.explored} scenarios explored)` : sv.kind === 'shorter' ? `the search found ${sv.from} steps; exhaustive exploration of its scope found this one of ${v.counterexample.steps.length} (${sv.explored} scenarios explored)` : `not proved: ${sv.reason}`}\n`);
+      if (v.shortest) io.out(`  shortest: ${describeShortest(v.shortest, v.counterexample.steps.length)}\n`);
       io.out(formatScenario(v.counterexample).replace(/^/gm, '    ') + '\n');
       const file = saved.get(v.counterexample);
       io.out(`  replay the search: ${replay(r.id)}\n`);

@@ -37,7 +37,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
     .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
     .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
-    .option('--shortest', 'prove each counterexample shortest in its scope by exhaustive exploration, or replace it by a shorter one')
+    .option('--shortest', 'search each counterexample\'s scope however long it takes (by default the search stops after --shortest-budget scenarios)')
+    .option('--shortest-budget <n>', 'scenarios the search for a shorter counterexample may run after shrinking (0: no search)', undefined)
     .option('--json', 'print the report (hugecheck.report/1)')
     .action(async (opts) => {
       code = await checkCommand(opts, io);
@@ -88,12 +89,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--pages <n>', `largest mapping in pages (default ${DEFAULT_SCOPE.pages})`)
     .option('--pool <n>', `nr_hugepages (default ${DEFAULT_SCOPE.pool})`)
     .option('--overcommit <n>', 'nr_overcommit_hugepages (default 0)')
-    .option('--ops <list>', `op kinds (default ${DEFAULT_SCOPE.ops.join(',')}; also ${EXPLORE_OPS.filter((x) => !DEFAULT_SCOPE.ops.includes(x)).join(',')})`)
+    .option('--files <n>', 'files alive at once, for create (default 1 when create is among the ops)')
+    .option('--segs <n>', 'segments alive at once, for shmget (default 1 when shmget is among the ops)')
+    .option('--mount <spec>', 'a mount the mount op may make: size=N,min_size=N (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--ops <list>', `op kinds (default ${DEFAULT_SCOPE.ops.join(',')}; also ${EXPLORE_OPS.filter((x) => !DEFAULT_SCOPE.ops.includes(x)).join(',')}; see hugecheck explore --list-ops)`)
+    .option('--list-ops', 'print what each op kind adds to the alphabet, and exit')
+    .option('--workers <n>', 'worker threads that expand each level (default: the number of cores; the result is the same for any number)')
     .option('--property <id>', 'check only this invariant (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--no-symmetry', 'do not merge states that differ only in process and mapping names')
     .option('--json', 'print the result (hugecheck.explore/1)')
-    .action((opts) => {
-      code = exploreCommand(opts, io);
+    .action(async (opts) => {
+      code = await exploreCommand(opts, io);
     });
   program
     .command('report')

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { checkProperty } from '../checker/check';
+import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { POLICIES } from '../model/policies';
 import { CATALOGUE } from '../properties/catalogue';
 import { parseScenarioText } from '../scenario/validate';
@@ -23,7 +24,7 @@ export interface ZooRow {
   minimalSteps: number | null;
   docSteps: number | null;
   /** The minimal counterexample of each invariant that caught it. */
-  counterexamples: Array<{ invariant: string; scenario: Scenario }>;
+  counterexamples: Array<{ invariant: string; scenario: Scenario; shortest?: ShortestSummary }>;
 }
 
 export function zooPolicies() {
@@ -49,7 +50,7 @@ export function runZoo(opts: { runs: number; seed: number }): ZooRow[] {
       for (const v of r.violations) {
         if (v.knownBug) continue;
         row.minimalSteps = Math.min(row.minimalSteps ?? Infinity, v.counterexample.steps.length);
-        row.counterexamples.push({ invariant: inv.id, scenario: { ...v.counterexample, name: `${policy.name.slice('bug/'.length)}-${inv.id}` } });
+        row.counterexamples.push({ invariant: inv.id, scenario: { ...v.counterexample, name: `${policy.name.slice('bug/'.length)}-${inv.id}` }, ...(v.shortest ? { shortest: shortestSummary(v.shortest) } : {}) });
       }
     }
     return row;

@@ -1,30 +1,88 @@
 /**
- * `check --shortest`: is a counterexample found by random search the shortest? A breadth-first
- * search over the whole scope of the counterexample (its processes, mapping names, sizes, pool and
- * op kinds: explore/scope.ts scopeOf) up to its length minus one, for the same invariant. Either it
- * finds a shorter one, or it proves none exists in that scope. Counterexamples that use ops outside
- * the exploration's alphabet (files, mounts, segments) are reported as not proved.
+ * Is a counterexample the shortest? A breadth-first search over the whole scope of the
+ * counterexample (its processes, names, sizes, pool, mounts and op kinds: explore/scope.ts scopeOf)
+ * up to its length minus one, for the same invariant. Either it finds a shorter one, or it proves
+ * none exists in that scope. `check` runs it on every counterexample after shrinking, within an edge
+ * budget (`--shortest` lifts the budget).
  */
 import type { Policy } from '../model/policy';
-import { findInvariant } from '../properties/catalogue';
-import type { Violation } from '../properties/invariant';
+import type { Invariant, Violation } from '../properties/invariant';
 import type { Scenario } from '../scenario/types';
 import { explore } from './bfs';
 import { scopeOf } from './scope';
 
+/** Edges a search may take by default: every zoo counterexample needs far fewer (bench: zoo). */
+export const DEFAULT_SHORTEST_BUDGET = 300_000;
+
 export type ShortestVerdict =
+  /** No counterexample of fewer steps exists in the scope. */
   | { kind: 'proved'; length: number; explored: number }
-  | { kind: 'shorter'; from: number; scenario: Scenario; violation: Violation; explored: number }
+  /** The search found this shorter one (`from`: the length before). */
+  | { kind: 'shorter'; from: number; scenario: Scenario; violation: Violation; explored: number; proved: boolean }
+  /** The budget ran out before the search was done. */
+  | { kind: 'budget'; explored: number; depthReached: number }
+  /** The whole scope was searched and none shorter passed the filter (with a filter: not a proof). */
+  | { kind: 'searched'; length: number; explored: number }
   | { kind: 'unsupported'; reason: string };
 
-export function proveShortest(policy: Policy, invariantId: string, counterexample: Scenario): ShortestVerdict {
-  const inv = findInvariant(invariantId);
-  if (!inv) return { kind: 'unsupported', reason: `unknown invariant ${invariantId}` };
+export interface ShortestOptions {
+  /** Edges the search may take (default: no limit). */
+  budget?: number;
+  /** Only scenarios this accepts count (a filter makes the result the shortest found, not a proof). */
+  accept?(scenario: Scenario): boolean;
+}
+
+export function proveShortest(policy: Policy, inv: Invariant, counterexample: Scenario, opts: ShortestOptions = {}): ShortestVerdict {
   const { scope, unsupported } = scopeOf(counterexample);
-  if (unsupported.length) return { kind: 'unsupported', reason: `it uses ${unsupported.join(', ')}, outside the exploration's ops` };
+  if (unsupported.length) return { kind: 'unsupported', reason: `it uses ${unsupported.join(', ')}, outside the exploration's alphabet` };
   const n = counterexample.steps.length;
-  const r = explore(policy, { depth: n - 1, scope, invariants: [inv], stopWhen: [inv.id] });
+  if (n === 0) return { kind: 'proved', length: 0, explored: 0 };
+  const r = explore(policy, {
+    depth: n - 1,
+    scope,
+    invariants: [inv],
+    stopWhen: [inv.id],
+    maxEdges: opts.budget,
+    ...(opts.accept ? { accept: (_id: string, s: Scenario) => opts.accept!(s) } : {}),
+  });
   const c = r.counterexamples.get(inv.id);
-  if (c && c.scenario.steps.length < n) return { kind: 'shorter', from: n, scenario: c.scenario, violation: c.violation, explored: r.explored };
-  return { kind: 'proved', length: n, explored: r.explored };
+  // Breadth-first: a hit at depth d comes after every level below d was complete, so it is a
+  // shortest one (unless a filter pruned paths: the filter's verdict is not a function of the state).
+  if (c && c.scenario.steps.length < n) return { kind: 'shorter', from: n, scenario: c.scenario, violation: c.violation, explored: r.explored, proved: !opts.accept };
+  if (!r.complete) return { kind: 'budget', explored: r.explored, depthReached: r.depthReached };
+  return opts.accept ? { kind: 'searched', length: n, explored: r.explored } : { kind: 'proved', length: n, explored: r.explored };
+}
+
+/** The verdict in one sentence, for the check report. */
+export function describeShortest(v: ShortestVerdict, length: number): string {
+  switch (v.kind) {
+    case 'proved':
+      return `proved: no counterexample of fewer steps exists in its scope (${v.explored} scenarios explored)`;
+    case 'shorter':
+      return `shrinking ended at ${v.from} steps; a breadth-first search of its scope found this one of ${length}${v.proved ? ', and none shorter exists there' : ' (the shortest it found that no known bug found earlier explains)'} (${v.explored} scenarios explored)`;
+    case 'searched':
+      return `no shorter one that the known bugs found earlier do not explain, in its scope (${v.explored} scenarios explored; not a proof: that filter is not a property of the state)`;
+    case 'budget':
+      return `not proved: the search stopped at its budget of ${v.explored} scenarios, every scenario of up to ${v.depthReached} steps done (hugecheck check --shortest lifts the budget)`;
+    case 'unsupported':
+      return `not proved: ${v.reason}`;
+  }
+}
+
+/** The verdict as check --json reports it. */
+export interface ShortestSummary {
+  verdict: ShortestVerdict['kind'];
+  /** The length shrinking ended at, when the search found a shorter one. */
+  shrunkTo?: number;
+  explored?: number;
+  reason?: string;
+}
+
+export function shortestSummary(v: ShortestVerdict): ShortestSummary {
+  return {
+    verdict: v.kind,
+    ...(v.kind === 'shorter' ? { shrunkTo: v.from } : {}),
+    ...('explored' in v ? { explored: v.explored } : {}),
+    ...(v.kind === 'unsupported' ? { reason: v.reason } : {}),
+  };
 }

@@ -212,11 +212,22 @@ export class Machine {
 
   /** The scenario's names as they stand at run time (for reports): live processes with their mapping
    *  bindings (null: the creating step failed), files, mounts and segments. */
-  names(): { procs: Array<{ name: string; p: Process; maps: Array<[string, Binding | null]> }>; files: Array<[string, Inode]>; segs: Array<[string, Inode]> } {
+  names(): {
+    procs: Array<{ name: string; p: Process; maps: Array<[string, Binding | null]> }>;
+    files: Array<[string, Inode]>;
+    segs: Array<[string, Inode]>;
+    /** Live mounts, "default" included. */
+    mounts: Array<[string, Mount]>;
+    /** Every name ever bound, live or ended (a scenario may not bind an ended name again). */
+    used: { files: Set<string>; segs: Set<string>; mounts: Set<string> };
+  } {
+    const live = <T>(m: Map<string, T | null>) => [...m].filter((e): e is [string, T] => e[1] !== null);
     return {
       procs: [...this.procs].map(([name, p]) => ({ name, p, maps: [...this.maps.get(p)!] })),
-      files: [...this.files].filter((e): e is [string, Inode] => e[1] !== null),
-      segs: [...this.segs].filter((e): e is [string, Inode] => e[1] !== null),
+      files: live(this.files),
+      segs: live(this.segs),
+      mounts: live(this.mounts),
+      used: { files: new Set(this.files.keys()), segs: new Set(this.segs.keys()), mounts: new Set(this.mounts.keys()) },
     };
   }
 

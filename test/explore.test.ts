@@ -3,8 +3,12 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { runCli } from './support/cli';
+import { successorsOf } from '../explore/alphabet';
 import { explore } from '../explore/bfs';
-import { DEFAULT_SCOPE, scopeOf, type Scope } from '../explore/scope';
+import { exploreParallel } from '../explore/parallel';
+import { Machine } from '../model/machine';
+import type { Step } from '../scenario/types';
+import { DEFAULT_SCOPE, EXPLORE_OPS, scopeOf, type Scope } from '../explore/scope';
 import { findPolicy } from '../model/policies';
 import { judgeOnModel } from '../properties/judge';
 import { parseScenarioText } from '../scenario/validate';
@@ -25,7 +29,7 @@ describe('hugecheck explore', () => {
     expect(r.distinct).toBeGreaterThan(1000);
   });
 
-  test('the shortest counterexample of B10, B11, B12 and B34 within their scenarios\' scope', () => {
+  test('the shortest counterexample of B10, B11, B12, B34 and, with files, B03, B19 and B23 within their scenarios\' scope', () => {
     // Lengths the exhaustive search proves minimal; the doc scenarios tell the whole story (B12 ends
     // with the child's read, B34 reads after the write) and need one more step where so noted.
     const cases: Array<[string, string, number]> = [
@@ -33,6 +37,10 @@ describe('hugecheck explore', () => {
       ['B11', 'counters-nonnegative', 2], // the doc's third step only shows the damage
       ['B12', 'owner-never-faults', 4], // the doc's fifth step (the child's read) is not needed
       ['B34', 'owner-never-faults', 5], // = the doc scenario's 5 steps
+      // Files in the alphabet: create, map, truncate, punch, unlink.
+      ['B03', 'counters-nonnegative', 2], // a shared anonymous mapping written: its teardown truncates the inode
+      ['B19', 'owner-never-faults', 5], // the doc's 6th step only repeats the fault
+      ['B23', 'counters-nonnegative', 5], // the doc's munmap and unlink only show the leak
     ];
     for (const [id, inv, len] of cases) {
       const s = zoo(id);
@@ -62,6 +70,61 @@ describe('hugecheck explore', () => {
     const b = explore(bug('B12'), { depth: 4, scope: scopeOf(zoo('B12')).scope });
     expect([a.explored, a.distinct, JSON.stringify([...a.counterexamples])]).toEqual([b.explored, b.distinct, JSON.stringify([...b.counterexamples])]);
   });
+
+  test('--workers: worker threads give the single thread\'s result, counterexamples included', async () => {
+    const scope: Scope = { ...DEFAULT_SCOPE, ops: [...DEFAULT_SCOPE.ops, 'setPool'] };
+    for (const name of ['linux', 'bug/B34-madvise-dontneed-private-lost-reserve']) {
+      const one = explore(findPolicy(name)!, { depth: 4, scope });
+      const levels: number[] = [];
+      const two = await exploreParallel(name, findPolicy(name)!, { depth: 4, scope, workers: 2, onLevel: (l) => levels.push(l.frontier) });
+      expect(Math.max(...levels)).toBeGreaterThan(100); // the deeper levels went through the workers
+      expect({ name, explored: two.explored, distinct: two.distinct, depth: two.depthReached, found: JSON.stringify([...two.counterexamples]) }).toEqual({
+        name,
+        explored: one.explored,
+        distinct: one.distinct,
+        depth: one.depthReached,
+        found: JSON.stringify([...one.counterexamples]),
+      });
+    }
+    // A budget cuts both at the same edge.
+    const cut1 = explore(findPolicy('linux')!, { depth: 4, scope, maxEdges: 1234 });
+    const cut2 = await exploreParallel('linux', findPolicy('linux')!, { depth: 4, scope, maxEdges: 1234, workers: 2 });
+    expect([cut2.explored, cut2.distinct, cut2.complete]).toEqual([cut1.explored, cut1.distinct, false]);
+  });
+
+  test('files, mounts and segments in the alphabet: each op kind yields its steps', () => {
+    const m = new Machine(findPolicy('linux')!, { nr_hugepages: 2, nr_overcommit_hugepages: 0 });
+    const scope: Scope = { ...DEFAULT_SCOPE, files: 1, segs: 1, mounts: [{ size: 1 }], ops: ['mount', 'create', 'shmget', 'setOvercommit'], overcommit: 1 };
+    const ops = (steps: Step[]) => steps.map((s) => ('mount' in s && s.op !== 'create' ? `${s.op}:${s.mount}` : 'file' in s ? `${s.op}:${s.file}@${(s as { mount?: string }).mount}` : 'seg' in s ? `${s.op}:${s.seg}/${s.pages}` : `${s.op}:${(s as { pages: number }).pages}`));
+    expect(ops(successorsOf(m, scope, 0, 0))).toEqual(['setOvercommit:0', 'setOvercommit:1', 'mount:h0', 'create:f0@default', 'shmget:s0/1', 'shmget:s0/2']);
+    m.step({ op: 'mount', mount: 'h0', size: 1 });
+    m.step({ op: 'create', file: 'f0', mount: 'h0' });
+    m.step({ op: 'shmget', seg: 's0', pages: 1, noreserve: false });
+    const after = successorsOf(m, { ...scope, ops: ['umount', 'unlink', 'truncate', 'punch', 'mapFile', 'shmat', 'shmrm'] }, 3, 0);
+    expect(after.map((s) => s.op)).toEqual(['umount', 'unlink', 'truncate', 'truncate', 'truncate', 'fallocate', 'fallocate', 'fallocate', 'shmrm', 'mmap', 'mmap', 'mmap', 'mmap', 'shmat']);
+    expect(after.filter((s) => s.op === 'mmap').every((s) => s.op === 'mmap' && s.file === 'f0')).toBe(true);
+  });
+
+  test('scopeOf: the op kinds, names and mounts a scenario uses, and what the alphabet cannot write', () => {
+    const s = parseScenarioText(JSON.stringify({
+      format: 'hugecheck.scenario/1', name: 'x', setup: { nr_hugepages: 1 },
+      steps: [
+        { op: 'mount', mount: 'small', size: 2, minSize: 1 },
+        { op: 'create', file: 'f', mount: 'small' },
+        { op: 'fallocate', file: 'f', offset: 0, pages: 2, punch: true },
+        { op: 'mmap', proc: 'p0', map: 'a', pages: 1, file: 'f', offset: 1, share: 'shared', prot: 'r' },
+        { op: 'shmget', seg: 'k', pages: 3, noreserve: true },
+        { op: 'setOvercommit', pages: 2 },
+        { op: 'mprotect', proc: 'p0', map: 'a', offset: 0, pages: 1, prot: 'none' },
+        { op: 'madvise', proc: 'p0', map: 'a', offset: 0, pages: 1, advice: 'remove' },
+      ],
+    }));
+    const { scope, unsupported } = scopeOf(s);
+    expect(scope).toEqual({ procs: 1, maps: 1, pages: 3, pool: 1, overcommit: 2, files: 1, segs: 1, mounts: [{ size: 2, minSize: 1 }], ops: ['mount', 'create', 'punch', 'mmap', 'mapFile', 'offset', 'prot', 'shmget', 'noreserve', 'setOvercommit', 'mprotect', 'remove'] });
+    expect(unsupported).toEqual([]);
+    const partial = parseScenarioText(JSON.stringify({ format: 'hugecheck.scenario/1', name: 'y', steps: [{ op: 'mmap', proc: 'p0', map: 'a', pages: 3 }, { op: 'mprotect', proc: 'p0', map: 'a', offset: 1, pages: 1, prot: 'r' }] }));
+    expect(scopeOf(partial).unsupported).toEqual(['mprotect of part of a mapping']);
+  });
 });
 
 describe('the CLI', () => {
@@ -78,9 +141,38 @@ describe('the CLI', () => {
     expect(bad.err).toContain('unknown op "teleport"');
   });
 
-  test('check --shortest ends at the exhaustive search\'s length', async () => {
-    const r = await run('check', '--policy', 'bug/B12-fork-cow-owner', '--runs', '300', '--seed', '1', '--property', 'owner-never-faults', '--shortest');
+  test('check ends at the exhaustive search\'s length: the search after shrinking replaces 5 steps by 4', async () => {
+    const args = ['check', '--policy', 'bug/B12-fork-cow-owner', '--runs', '300', '--seed', '1', '--property', 'owner-never-faults'];
+    const r = await run(...args);
     expect(r.out).toMatch(/minimal counterexample \(4 steps/);
-    expect(r.out).toMatch(/shortest: (proved|the search found \d+ steps; exhaustive exploration of its scope found this one of 4)/);
+    expect(r.out).toMatch(/shortest: shrinking ended at 5 steps; a breadth-first search of its scope found this one of 4, and none shorter exists there/);
+    // Without the search, shrinking alone ends at 5.
+    const off = await run(...args, '--shortest-budget', '0');
+    expect(off.out).toMatch(/minimal counterexample \(5 steps/);
+    expect(off.out).not.toMatch(/shortest:/);
+    // A budget too small to finish says so and keeps the shrunk one; --json carries the verdict.
+    const small = JSON.parse((await run(...args, '--shortest-budget', '3', '--json')).out);
+    const v = small.properties[0].violations.find((x: { knownBug?: string }) => !x.knownBug);
+    expect([v.counterexample.steps.length, v.shortest.verdict, v.shortest.explored]).toEqual([5, 'budget', 3]);
+    expect(v.replay).toMatch(/--shortest-budget 3$/);
+  });
+
+  test('explore --list-ops describes every op kind; --mount is required by mount and checked; --workers 2 prints the same result', async () => {
+    const list = await run('explore', '--list-ops');
+    expect(list.out.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual([...EXPLORE_OPS]);
+    const noMount = await run('explore', '--ops', 'mmap,mount');
+    expect([noMount.code, noMount.err]).toEqual([2, expect.stringMatching(/--ops includes mount: say which mounts with --mount/)]);
+    const bad = await run('explore', '--ops', 'mount', '--mount', 'size=two');
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/--mount: "size=two" is not size=N or min_size=N/)]);
+    const args = ['explore', '--policy', 'bug/B23-hole-punch-shared-double-consume', '--depth', '5', '--procs', '1', '--pool', '4', '--maps', '1', '--ops', 'create,mapFile,write,punch,unlink,munmap', '--json'];
+    const [one, two] = [JSON.parse((await run(...args, '--workers', '1')).out), JSON.parse((await run(...args, '--workers', '2')).out)];
+    const strip = (r: Record<string, unknown>) => ({ ...r, ms: 0, workers: 0 });
+    expect(strip(two)).toEqual(strip(one));
+    expect(one.violations.map((v: { invariant: string }) => v.invariant)).toContain('counters-nonnegative');
+  });
+
+  test('--shortest and --shortest-budget together are refused', async () => {
+    const r = await run('check', '--policy', 'linux', '--runs', '1', '--shortest', '--shortest-budget', '5');
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/give either --shortest or --shortest-budget/)]);
   });
 });

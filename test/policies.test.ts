@@ -15,7 +15,8 @@ import { findPolicy, POLICIES } from '../model/policies';
 import { linux } from '../model/policies/linux';
 import { SEED_POLICIES } from '../model/policies/seeds';
 import { runOnModel } from '../model/run';
-import { CATALOGUE } from '../properties/catalogue';
+import { CATALOGUE, findInvariant } from '../properties/catalogue';
+import { proveShortest } from '../explore/shortest';
 import { parseScenarioText } from '../scenario/validate';
 import { ROOT } from './support/goldens';
 
@@ -37,10 +38,16 @@ describe('the seeds\' proposals', () => {
     expect(SEED_POLICIES.map((p) => p.name).sort()).toEqual(Object.keys(SEED_OUTCOMES).sort());
   });
 
-  test.each(Object.entries(SEED_OUTCOMES))('%s breaks exactly %j (beyond linux\'s known bugs; 1000 runs, seed 1)', (name, expected) => {
+  test.each(Object.entries(SEED_OUTCOMES))('%s breaks exactly %j (beyond linux\'s known bugs; 1000 runs, seed 1), each with a counterexample proved shortest', (name, expected) => {
     const policy = findPolicy(name)!;
-    const broken = CATALOGUE.filter((inv) => checkProperty(policy, inv, { runs: 1000, seed: 1 }).unexpected).map((i) => i.id);
-    expect(broken).toEqual(expected);
+    const results = CATALOGUE.map((inv) => [inv, checkProperty(policy, inv, { runs: 1000, seed: 1 })] as const).filter(([, r]) => r.unexpected);
+    expect(results.map(([inv]) => inv.id)).toEqual(expected);
+    for (const [inv, r] of results) {
+      const v = r.violations.find((x) => !x.knownBug)!;
+      expect([inv.id, v.shortest?.kind === 'proved' || (v.shortest?.kind === 'shorter' && v.shortest.proved)]).toEqual([inv.id, true]);
+      // An independent search: nothing shorter than check's final counterexample exists in its scope.
+      expect([inv.id, proveShortest(policy, inv, v.counterexample).kind]).toEqual([inv.id, 'proved']);
+    }
   });
 
   test('mremap-mirror maps a shared mapping again, sharing its reservations; a private one is refused', () => {
@@ -101,6 +108,11 @@ describe('the bug zoo', () => {
     for (const r of rows) {
       expect({ bug: r.bug, caught: r.caughtBy.length > 0 }).toEqual({ bug: r.bug, caught: true });
       expect(r.minimalSteps!).toBeLessThanOrEqual(r.docSteps!);
+      // check's length equals the exhaustive search's shortest: every counterexample is proved shortest.
+      for (const c of r.counterexamples) {
+        expect([r.bug, c.invariant, c.shortest?.verdict]).toEqual([r.bug, c.invariant, expect.stringMatching(/^(proved|shorter)$/)]);
+        expect([r.bug, c.invariant, proveShortest(findPolicy(r.bug)!, findInvariant(c.invariant)!, c.scenario).kind]).toEqual([r.bug, c.invariant, 'proved']);
+      }
     }
   });
 });
