@@ -7,8 +7,10 @@ import { randomInt } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
-import { checkProperty, finish, type PropertyResult } from '../checker/check';
-import { DEFAULT_SHORTEST_BUDGET, describeShortest, shortestSummary, type ShortestSummary } from '../explore/shortest';
+import { campaignUnits, foldReports, parseShard, runUnits, unitReport, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
+import { DEFAULT_SHORTEST_BUDGET, describeShortestSummary } from '../explore/shortest';
+import type { Policy } from '../model/policy';
+import { defaultWorkers } from '../parallel/pool';
 import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/commands';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
@@ -16,7 +18,6 @@ import type { Invariant } from '../properties/invariant';
 import { writeArtifacts } from '../reports/artifacts';
 import { checkDocument } from '../reports/documents';
 import { formatScenario } from '../reports/scenario-json';
-import type { Scenario } from '../scenario/types';
 import { UsageError } from './errors';
 import { loadPolicy } from './load';
 import type { Io } from './main';
@@ -25,6 +26,7 @@ export interface CheckCliOptions {
   policy: string;
   runs: string;
   seed?: string;
+  repeat?: string;
   property?: string[];
   timeLimit?: string;
   json?: boolean;
@@ -34,27 +36,76 @@ export interface CheckCliOptions {
   out?: string;
   shortest?: boolean;
   shortestBudget?: string;
+  workers?: string;
+  shard?: string;
 }
 
+/** `check --json` and `merge --json` output. */
 export interface Report {
   format: 'hugecheck.report/1';
   policy: string;
+  /** The first seed; the campaign's seeds are `seeds`. */
   seed: number;
+  seeds: number[];
+  /** Runs per property per seed. */
   runs: number;
-  properties: Array<{ id: string; status: 'held' | 'violated'; violations: Array<{ knownBug?: string; replay: string; shortest?: ShortestSummary; counterexample: Scenario }> }>;
+  /** The invariants of the campaign, in order. */
+  invariants: string[];
+  /** What else the replay of a search needs (omitted when default). */
+  settings: { weights?: string; maxCommands?: number; shortest?: boolean; shortestBudget?: number };
+  /** Present on a shard's report ("i/n"); a merged report has none. */
+  shard?: string;
+  timeLimited?: boolean;
+  properties: Array<{
+    id: string;
+    status: 'held' | 'violated';
+    runs: number;
+    unexpected: boolean;
+    interrupted: boolean;
+    violations: Array<FoundRecord & { replay: string }>;
+  }>;
 }
+
+/** Default --workers: the cores, for campaigns of at least this many runs; one thread below. */
+export const PARALLEL_MIN_RUNS = 40_000;
 
 function positiveInt(v: string, flag: string, min = 1): number {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${v}"`);
   return Number(v);
 }
 
+/** The command that replays the search of one seed and one property. */
+export function replayCommand(r: Pick<Report, 'policy' | 'runs' | 'settings'>, seed: number, id: string): string {
+  const st = r.settings;
+  return (
+    `hugecheck check --policy ${r.policy} --seed ${seed} --runs ${r.runs} --property ${id}` +
+    (st.weights ? ` --weights ${st.weights}` : '') +
+    (st.maxCommands !== undefined ? ` --max-commands ${st.maxCommands}` : '') +
+    (st.shortest ? ' --shortest' : st.shortestBudget !== undefined ? ` --shortest-budget ${st.shortestBudget}` : '')
+  );
+}
+
+/** Folds entries (units, or shards' properties) into a report's properties, with replays. */
+export function reportProperties(base: Omit<Report, 'properties'>, entries: PropertyReport[]): Report['properties'] {
+  return foldReports(base.invariants, entries, base.seeds).map((p) => ({ ...p, violations: p.violations.map((v) => ({ ...v, replay: replayCommand(base, v.seed, p.id) })) }));
+}
+
 export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<number> {
   const policy = loadPolicy(opts.policy);
   const runs = positiveInt(opts.runs, '--runs');
   const seed = opts.seed !== undefined ? positiveInt(opts.seed, '--seed', 0) : randomInt(0, 2 ** 31 - 1);
+  const repeat = opts.repeat !== undefined ? positiveInt(opts.repeat, '--repeat') : 1;
   const timeLimitMs = opts.timeLimit !== undefined ? positiveInt(opts.timeLimit, '--time-limit') * 1000 : undefined;
   const maxCommands = opts.maxCommands !== undefined ? positiveInt(opts.maxCommands, '--max-commands') : undefined;
+  const workersAsked = opts.workers !== undefined ? positiveInt(opts.workers, '--workers') : undefined;
+  let shard: Shard | undefined;
+  if (opts.shard !== undefined) {
+    try {
+      shard = parseShard(opts.shard);
+    } catch (e) {
+      throw new UsageError(`--shard: ${(e as Error).message}`);
+    }
+  }
   if (opts.shortest && opts.shortestBudget !== undefined) throw new UsageError('--shortest lifts the budget: give either --shortest or --shortest-budget, not both');
   const shortestBudget = opts.shortest ? Infinity : opts.shortestBudget !== undefined ? positiveInt(opts.shortestBudget, '--shortest-budget', 0) : DEFAULT_SHORTEST_BUDGET;
   let weights: Weights = DEFAULT_WEIGHTS;
@@ -69,90 +120,118 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     ? opts.property!.map((id) => findInvariant(id) ?? fail(`unknown property "${id}" (known: ${CATALOGUE.map((i) => i.id).join(', ')})`))
     : [...CATALOGUE];
 
-  const progress = io.isTTY && !opts.json ? new Progress(io, invariants.length) : undefined;
-  const started = Date.now();
-  const results: PropertyResult[] = [];
-  for (const [k, inv] of invariants.entries()) {
-    const left = timeLimitMs !== undefined ? Math.max(0, timeLimitMs - (Date.now() - started)) / (invariants.length - k) : undefined;
-    progress?.start(inv.id, k);
-    results.push(checkProperty(policy, inv, { runs, seed, weights, maxCommands, shortestBudget, timeLimitMs: left, onTry: () => progress?.tick() }));
-  }
-  progress?.done();
-  const replay = (id: string) =>
-    `hugecheck check --policy ${policy.name} --seed ${seed} --runs ${runs} --property ${id}` +
-    (opts.weights ? ` --weights ${opts.weights}` : '') +
-    (maxCommands !== undefined ? ` --max-commands ${maxCommands}` : '') +
-    (opts.shortest ? ' --shortest' : opts.shortestBudget !== undefined ? ` --shortest-budget ${shortestBudget}` : '');
-  const saved = new Map<Scenario, string>();
-  if (opts.save) {
-    mkdirSync(opts.save, { recursive: true });
-    for (const r of results) {
-      r.violations.forEach((v, i) => {
-        const file = join(opts.save!, `${r.id}${r.violations.length > 1 ? `-${i + 1}` : ''}.json`);
-        v.counterexample.name = `${r.id}-${policy.name.replace(/[^\w.-]+/g, '_')}-seed${seed}${r.violations.length > 1 ? `-${i + 1}` : ''}`;
-        writeFileSync(file, formatScenario(v.counterexample) + '\n');
-        saved.set(v.counterexample, file);
-      });
-    }
-  }
-  const unexpected = results.some((r) => r.unexpected);
-  const report: Report = {
+  const seeds = Array.from({ length: repeat }, (_, k) => seed + k);
+  const units = campaignUnits(invariants.map((i) => i.id), seeds, shard);
+  // A worker thread starts cold (its JIT warms up for about a second): below this many runs in all,
+  // one thread finishes first (bench: check with workers). The report is the same either way.
+  const workers = workersAsked ?? (runs * units.length >= PARALLEL_MIN_RUNS ? defaultWorkers() : 1);
+  const base: Omit<Report, 'properties'> = {
     format: 'hugecheck.report/1',
     policy: policy.name,
     seed,
+    seeds,
     runs,
-    properties: results.map((r) => ({ id: r.id, status: r.status, violations: r.violations.map((v) => ({ ...(v.knownBug ? { knownBug: v.knownBug } : {}), replay: replay(r.id), ...(v.shortest ? { shortest: shortestSummary(v.shortest) } : {}), counterexample: v.counterexample })) })),
+    invariants: invariants.map((i) => i.id),
+    settings: {
+      ...(opts.weights ? { weights: opts.weights } : {}),
+      ...(maxCommands !== undefined ? { maxCommands } : {}),
+      ...(opts.shortest ? { shortest: true } : opts.shortestBudget !== undefined ? { shortestBudget } : {}),
+    },
+    ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+    ...(timeLimitMs !== undefined ? { timeLimited: true } : {}),
   };
-  let written: string[] = [];
-  if (opts.out) {
-    const named: Report = {
-      ...report,
-      properties: report.properties.map((p) => ({
-        ...p,
-        violations: p.violations.map((v, i) => ({ ...v, counterexample: { ...v.counterexample, name: `${p.id}-${policy.name.replace(/[^\w.-]+/g, '_')}-seed${seed}${p.violations.length > 1 ? `-${i + 1}` : ''}` } })),
-      })),
-    };
-    const { doc, bases } = checkDocument(named, policy, opts.policy);
-    written = writeArtifacts(opts.out, doc, bases);
+  const progress = io.isTTY && !opts.json ? new Progress(io, units.length, workers > 1) : undefined;
+  const results = await runUnits({
+    policyRef: opts.policy,
+    policy,
+    units,
+    settings: { runs, weights, ...(maxCommands !== undefined ? { maxCommands } : {}), shortestBudget },
+    workers,
+    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    onUnitStart: (u, k) => progress?.start(`${u.invariant}${repeat > 1 ? ` seed ${u.seed}` : ''}`, k),
+    onTry: () => progress?.tick(),
+  });
+  progress?.done();
+  const report: Report = { ...base, properties: reportProperties(base, results.map(unitReport)) };
+  return printReport(report, io, { policy, policyArg: opts.policy, json: opts.json, save: opts.save, out: opts.out, units: units.length, workers });
+}
+
+export interface PrintOptions {
+  policy: Policy;
+  policyArg: string;
+  json?: boolean;
+  save?: string;
+  out?: string;
+  units?: number;
+  workers?: number;
+  /** merge: the files the report was merged from. */
+  mergedFrom?: string[];
+}
+
+/** Prints a report as check does (text or JSON), writes --save and --out files; the exit code. */
+export function printReport(report: Report, io: Io, o: PrintOptions): number {
+  const { policy } = report.policy === o.policy.name ? o : { policy: o.policy };
+  const unexpected = report.properties.some((p) => p.unexpected);
+  const caseName = (p: Report['properties'][number], v: FoundRecord, i: number) =>
+    `${p.id}-${policy.name.replace(/[^\w.-]+/g, '_')}-seed${v.seed}${p.violations.length > 1 ? `-${i + 1}` : ''}`;
+  const saved = new Map<FoundRecord, string>();
+  if (o.save) {
+    mkdirSync(o.save, { recursive: true });
+    for (const p of report.properties) {
+      p.violations.forEach((v, i) => {
+        const file = join(o.save!, `${p.id}${p.violations.length > 1 ? `-${i + 1}` : ''}.json`);
+        writeFileSync(file, formatScenario({ ...v.counterexample, name: caseName(p, v, i) }) + '\n');
+        saved.set(v, file);
+      });
+    }
   }
-  if (opts.json) {
+  let written: string[] = [];
+  if (o.out) {
+    const named: Report = { ...report, properties: report.properties.map((p) => ({ ...p, violations: p.violations.map((v, i) => ({ ...v, counterexample: { ...v.counterexample, name: caseName(p, v, i) } })) })) };
+    const { doc, bases } = checkDocument(named, policy, o.policyArg);
+    written = writeArtifacts(o.out, doc, bases);
+  }
+  if (o.json) {
     io.out(JSON.stringify(report, null, 2) + '\n');
     return unexpected ? 1 : 0;
   }
 
   const c = io.isTTY ? pc : { green: String, yellow: String, red: String, bold: String, dim: String };
-  io.out(`hugecheck check: policy ${policy.name}, seed ${seed}, ${runs} runs per property, ${invariants.length} propert${invariants.length === 1 ? 'y' : 'ies'}\n`);
-  if (timeLimitMs !== undefined) io.out(`time limit ${timeLimitMs / 1000} s: the number of runs done depends on the machine, so this run is not reproducible by count\n`);
+  const seedText = report.seeds.length > 1 ? `seeds ${report.seeds[0]}..${report.seeds[report.seeds.length - 1]}` : `seed ${report.seed}`;
+  const n = report.properties.length;
+  io.out(`hugecheck check: policy ${policy.name}, ${seedText}, ${report.runs} runs per property${report.seeds.length > 1 ? ' per seed' : ''}, ${n} propert${n === 1 ? 'y' : 'ies'}${report.shard ? `, shard ${report.shard} (${o.units ?? '?'} of the campaign's ${report.invariants.length * report.seeds.length} units)` : ''}${o.workers && o.workers > 1 ? `, ${o.workers} workers` : ''}\n`);
+  if (o.mergedFrom) io.out(`merged from ${o.mergedFrom.length} report${o.mergedFrom.length === 1 ? '' : 's'}: ${o.mergedFrom.join(', ')}\n`);
+  if (report.timeLimited) io.out('time limited: the number of runs done depends on the machine, so this run is not reproducible by count\n');
   io.out('\n');
-  const width = Math.max(...results.map((r) => r.id.length));
-  for (const r of results) {
-    const known = r.violations.filter((v) => v.knownBug).map((v) => v.knownBug);
-    const status = r.unexpected ? c.red(c.bold('VIOLATED')) : r.status === 'violated' ? c.yellow('known   ') : c.green('held    ');
-    const what = r.unexpected
+  const width = Math.max(0, ...report.properties.map((p) => p.id.length));
+  for (const p of report.properties) {
+    const known = p.violations.filter((v) => v.knownBug).map((v) => v.knownBug);
+    const status = p.unexpected ? c.red(c.bold('VIOLATED')) : p.status === 'violated' ? c.yellow('known   ') : c.green('held    ');
+    const what = p.unexpected
       ? `a violation no known bug explains${known.length ? ` (also known: ${known.join(', ')})` : ''}`
-      : r.status === 'violated'
+      : p.status === 'violated'
         ? `only by known kernel bugs: ${known.join(', ')}`
-        : `held over ${r.runs} runs${r.interrupted ? ' (time limit)' : ''}`;
-    io.out(`  ${status}  ${r.id.padEnd(width)}  ${what}\n`);
+        : `held over ${p.runs} runs${p.interrupted ? ' (time limit)' : ''}`;
+    io.out(`  ${status}  ${p.id.padEnd(width)}  ${what}\n`);
   }
-  for (const r of results) {
-    for (const v of r.violations) {
+  for (const p of report.properties) {
+    for (const v of p.violations) {
       const bug = KNOWN_BUGS.find((b) => b.id === v.knownBug);
-      io.out(`\n${bug ? c.yellow(`${r.id}: known kernel bug ${bug.id}`) : c.red(c.bold(`${r.id}: VIOLATED`))}\n`);
+      io.out(`\n${bug ? c.yellow(`${p.id}: known kernel bug ${bug.id}`) : c.red(c.bold(`${p.id}: VIOLATED`))}\n`);
       if (bug) io.out(`  ${bug.title} (${bug.reference})\n`);
-      io.out(`  at ${v.violation.step === 'final' ? 'the final observation (after teardown)' : `step ${v.violation.step}`}: ${v.violation.message}\n`);
+      io.out(`  at ${v.at.step === 'final' ? 'the final observation (after teardown)' : `step ${v.at.step}`}: ${v.at.message}\n`);
       io.out(`  minimal counterexample (${v.counterexample.steps.length} step${v.counterexample.steps.length === 1 ? '' : 's'}, each with what ${policy.name} produced):\n`);
-      if (v.shortest) io.out(`  shortest: ${describeShortest(v.shortest, v.counterexample.steps.length)}\n`);
+      if (v.shortest) io.out(`  shortest: ${describeShortestSummary(v.shortest, v.counterexample.steps.length)}\n`);
       io.out(formatScenario(v.counterexample).replace(/^/gm, '    ') + '\n');
-      const file = saved.get(v.counterexample);
-      io.out(`  replay the search: ${replay(r.id)}\n`);
-      io.out(file ? `  run it: hugecheck run ${file} --policy ${policy.name}\n` : `  run it: save it to a file, then hugecheck run FILE --policy ${policy.name} (or use --save DIR)\n`);
+      const file = saved.get(v);
+      io.out(`  replay the search: ${v.replay}\n`);
+      io.out(file ? `  run it: hugecheck run ${file} --policy ${o.policyArg}\n` : `  run it: save it to a file, then hugecheck run FILE --policy ${o.policyArg} (or use --save DIR)\n`);
     }
   }
-  const held = results.filter((r) => r.status === 'held').length;
-  const knownOnly = results.filter((r) => r.status === 'violated' && !r.unexpected).length;
-  const bad = results.filter((r) => r.unexpected).length;
-  if (written.length) io.out(`\nwrote ${written.length} files to ${opts.out} (per counterexample: .json, .md, .html, .c, .test.ts; and report.md, report.html)\n`);
+  const held = report.properties.filter((p) => p.status === 'held').length;
+  const knownOnly = report.properties.filter((p) => p.status === 'violated' && !p.unexpected).length;
+  const bad = report.properties.filter((p) => p.unexpected).length;
+  if (written.length) io.out(`\nwrote ${written.length} files to ${o.out} (per counterexample: .json, .md, .html, .c, .test.ts; and report.md, report.html)\n`);
   io.out(`\n${held} held, ${knownOnly} violated by known kernel bugs only, ${bad} with an unexpected violation\n`);
   return unexpected ? 1 : 0;
 }
@@ -167,7 +246,10 @@ class Progress {
   private id = '';
   private k = 0;
   private last = 0;
-  constructor(private io: Io, private total: number) {}
+  constructor(private io: Io, private total: number, parallel = false) {
+    // Worker threads do not report each try; the bar then just says the campaign is running.
+    if (parallel) io.err(`checking ${total} units on worker threads...`);
+  }
   start(id: string, k: number) {
     this.id = id;
     this.k = k;

@@ -10,6 +10,7 @@ import { Interrupted } from './kernel-session';
 import { KernelError, KernelRefused } from '../kernel/session';
 import { invariantsCommand } from './invariants';
 import { exploreCommand } from './explore';
+import { mergeCommand } from './merge';
 import { DEFAULT_DEPTH, DEFAULT_SCOPE, EXPLORE_OPS } from '../explore/scope';
 import { reportCommand } from './report';
 import { reproCommand } from './repro';
@@ -39,9 +40,24 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
     .option('--shortest', 'search each counterexample\'s scope however long it takes (by default the search stops after --shortest-budget scenarios)')
     .option('--shortest-budget <n>', 'scenarios the search for a shorter counterexample may run after shrinking (0: no search)', undefined)
+    .option('--repeat <k>', 'check under k seeds in a row (seed, seed+1, ...): a longer campaign that shards and workers split', '1')
+    .option('--workers <n>', 'worker threads (default: the number of cores when the campaign has 40,000 runs or more, else 1); the report is the same for any number')
+    .option('--shard <i/n>', 'run the i-th of n parts of the campaign (every n-th seed and property); hugecheck merge puts the parts together')
     .option('--json', 'print the report (hugecheck.report/1)')
     .action(async (opts) => {
       code = await checkCommand(opts, io);
+    });
+  program
+    .command('merge')
+    .description('merge the reports of a campaign\'s shards (check --shard i/n --json) into the report of the whole campaign')
+    .argument('<files...>', 'the shards\' reports')
+    .option('--policy <name>', 'the policy module, when the reports are of a policy loaded from a file')
+    .option('--partial', 'merge even when shards are missing (the report then says so)')
+    .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
+    .option('--out <dir>', 'write the counterexamples\' artifacts and the campaign\'s report, as check --out does')
+    .option('--json', 'print the merged report (hugecheck.report/1)')
+    .action((files: string[], opts) => {
+      code = mergeCommand(files, opts, io);
     });
   program
     .command('zoo')

@@ -53,13 +53,36 @@ export function proveShortest(policy: Policy, inv: Invariant, counterexample: Sc
   return opts.accept ? { kind: 'searched', length: n, explored: r.explored } : { kind: 'proved', length: n, explored: r.explored };
 }
 
+/** The verdict as reports carry it (plain data). */
+export interface ShortestSummary {
+  verdict: ShortestVerdict['kind'];
+  /** The length shrinking ended at, when the search found a shorter one. */
+  shrunkTo?: number;
+  /** For a shorter one: no shorter exists (false when a known-bug filter pruned the search). */
+  proved?: boolean;
+  explored?: number;
+  /** For a budget stop: every scenario of up to this many steps was done. */
+  depthReached?: number;
+  reason?: string;
+}
+
+export function shortestSummary(v: ShortestVerdict): ShortestSummary {
+  return {
+    verdict: v.kind,
+    ...(v.kind === 'shorter' ? { shrunkTo: v.from, proved: v.proved } : {}),
+    ...('explored' in v ? { explored: v.explored } : {}),
+    ...(v.kind === 'budget' ? { depthReached: v.depthReached } : {}),
+    ...(v.kind === 'unsupported' ? { reason: v.reason } : {}),
+  };
+}
+
 /** The verdict in one sentence, for the check report. */
-export function describeShortest(v: ShortestVerdict, length: number): string {
-  switch (v.kind) {
+export function describeShortestSummary(v: ShortestSummary, length: number): string {
+  switch (v.verdict) {
     case 'proved':
       return `proved: no counterexample of fewer steps exists in its scope (${v.explored} scenarios explored)`;
     case 'shorter':
-      return `shrinking ended at ${v.from} steps; a breadth-first search of its scope found this one of ${length}${v.proved ? ', and none shorter exists there' : ' (the shortest it found that no known bug found earlier explains)'} (${v.explored} scenarios explored)`;
+      return `shrinking ended at ${v.shrunkTo} steps; a breadth-first search of its scope found this one of ${length}${v.proved ? ', and none shorter exists there' : ' (the shortest it found that no known bug found earlier explains)'} (${v.explored} scenarios explored)`;
     case 'searched':
       return `no shorter one that the known bugs found earlier do not explain, in its scope (${v.explored} scenarios explored; not a proof: that filter is not a property of the state)`;
     case 'budget':
@@ -67,22 +90,4 @@ export function describeShortest(v: ShortestVerdict, length: number): string {
     case 'unsupported':
       return `not proved: ${v.reason}`;
   }
-}
-
-/** The verdict as check --json reports it. */
-export interface ShortestSummary {
-  verdict: ShortestVerdict['kind'];
-  /** The length shrinking ended at, when the search found a shorter one. */
-  shrunkTo?: number;
-  explored?: number;
-  reason?: string;
-}
-
-export function shortestSummary(v: ShortestVerdict): ShortestSummary {
-  return {
-    verdict: v.kind,
-    ...(v.kind === 'shorter' ? { shrunkTo: v.from } : {}),
-    ...('explored' in v ? { explored: v.explored } : {}),
-    ...(v.kind === 'unsupported' ? { reason: v.reason } : {}),
-  };
 }

@@ -3,6 +3,7 @@
  * functions that do it. A policy travels by the name or module path the user gave (`--policy`),
  * and each worker loads it once.
  */
+import { checkUnit, type CampaignSettings, type Unit, type UnitResult } from '../checker/campaign';
 import { loadPolicy } from '../cli/load';
 import { successorsOf } from '../explore/alphabet';
 import { expandPath, scenarioOf } from '../explore/bfs';
@@ -28,8 +29,17 @@ export interface ExploredEdge {
   violations: Array<[string, Violation]>;
 }
 
-export type Task = ExploreLevelTask;
-export type TaskResult<K extends Task['kind']> = K extends 'explore-level' ? ExploredEdge[][] : never;
+/** Check one (seed, invariant) unit of a campaign (checker/campaign.ts). */
+export interface CheckUnitTask {
+  kind: 'check-unit';
+  policy: string;
+  unit: Unit;
+  settings: CampaignSettings;
+  timeLimitMs?: number;
+}
+
+export type Task = ExploreLevelTask | CheckUnitTask;
+export type TaskResult<K extends Task['kind']> = K extends 'explore-level' ? ExploredEdge[][] : K extends 'check-unit' ? UnitResult : never;
 
 const policies = new Map<string, Policy>();
 function policyOf(ref: string): Policy {
@@ -60,10 +70,12 @@ export function nextSteps(policy: Policy, scope: Scope, steps: Step[], forks: nu
   return successorsOf(m, scope, steps.length, forks);
 }
 
-export function runTask(t: Task): TaskResult<Task['kind']> {
+export function runTask(t: Task): ExploredEdge[][] | UnitResult {
   switch (t.kind) {
     case 'explore-level':
       return exploreLevel(t);
+    case 'check-unit':
+      return checkUnit(policyOf(t.policy), t.unit, t.settings, t.timeLimitMs);
   }
 }
 

@@ -95,7 +95,7 @@ describe('hugecheck explore', () => {
   test('files, mounts and segments in the alphabet: each op kind yields its steps', () => {
     const m = new Machine(findPolicy('linux')!, { nr_hugepages: 2, nr_overcommit_hugepages: 0 });
     const scope: Scope = { ...DEFAULT_SCOPE, files: 1, segs: 1, mounts: [{ size: 1 }], ops: ['mount', 'create', 'shmget', 'setOvercommit'], overcommit: 1 };
-    const ops = (steps: Step[]) => steps.map((s) => ('mount' in s && s.op !== 'create' ? `${s.op}:${s.mount}` : 'file' in s ? `${s.op}:${s.file}@${(s as { mount?: string }).mount}` : 'seg' in s ? `${s.op}:${s.seg}/${s.pages}` : `${s.op}:${(s as { pages: number }).pages}`));
+    const ops = (steps: Step[]) => steps.map((s) => ('mount' in s && s.op !== 'create' ? `${s.op}:${s.mount}` : 'file' in s ? `${s.op}:${s.file}@${(s as { mount?: string }).mount}` : 'seg' in s ? `${s.op}:${s.seg}/${(s as { pages?: number }).pages}` : `${s.op}:${(s as { pages: number }).pages}`));
     expect(ops(successorsOf(m, scope, 0, 0))).toEqual(['setOvercommit:0', 'setOvercommit:1', 'mount:h0', 'create:f0@default', 'shmget:s0/1', 'shmget:s0/2']);
     m.step({ op: 'mount', mount: 'h0', size: 1 });
     m.step({ op: 'create', file: 'f0', mount: 'h0' });

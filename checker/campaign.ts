@@ -1,0 +1,169 @@
+/**
+ * A check campaign: the selected invariants, each checked under one or more seeds. Its unit of
+ * work is one (seed, invariant) pair, checked by checkProperty exactly as a single-threaded run
+ * would, so a unit's result does not depend on where it runs:
+ *  - `--workers N` runs units on worker threads and puts the results back in unit order;
+ *  - `--shard i/n` runs every n-th unit (i, i+n, ...), and `hugecheck merge` puts shards together.
+ * Units are ordered seed first, then invariant in catalogue order; results are folded per invariant
+ * by foldReports, the one function both a whole run and `merge` use, so the merged report of all
+ * shards equals the report of the unsharded run.
+ */
+import type { Weights } from '../generator/commands';
+import type { Policy } from '../model/policy';
+import { WorkerPool } from '../parallel/pool';
+import type { Invariant, Violation } from '../properties/invariant';
+import { findInvariant } from '../properties/catalogue';
+import type { Scenario } from '../scenario/types';
+import { shortestSummary, type ShortestSummary } from '../explore/shortest';
+import { KNOWN_BUGS } from '../model/policies/known-bugs';
+import { checkProperty } from './check';
+
+export interface Unit {
+  seed: number;
+  invariant: string;
+}
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface CampaignSettings {
+  runs: number;
+  weights?: Weights;
+  maxCommands?: number;
+  shortestBudget?: number;
+}
+
+/** One violation as a report carries it (plain data: it crosses threads and files). */
+export interface FoundRecord {
+  knownBug?: string;
+  /** The seed whose search found it (its replay command uses it). */
+  seed: number;
+  at: Violation;
+  shortest?: ShortestSummary;
+  counterexample: Scenario;
+}
+
+export interface UnitResult {
+  seed: number;
+  invariant: string;
+  status: 'held' | 'violated';
+  runs: number;
+  unexpected: boolean;
+  interrupted: boolean;
+  violations: FoundRecord[];
+}
+
+/** Every unit of a campaign, seed first; a shard keeps every `count`-th, from its index. */
+export function campaignUnits(invariants: readonly string[], seeds: readonly number[], shard?: Shard): Unit[] {
+  const all = seeds.flatMap((seed) => invariants.map((invariant) => ({ seed, invariant })));
+  return shard ? all.filter((_, k) => k % shard.count === shard.index - 1) : all;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new Error(`"${text}" is not i/n with 1 <= i <= n`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** Checks one unit (in this thread or a worker's). */
+export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings, timeLimitMs?: number, onTry?: () => void): UnitResult {
+  const inv: Invariant = findInvariant(unit.invariant) ?? fail(`unknown invariant ${unit.invariant}`);
+  const r = checkProperty(policy, inv, { ...settings, seed: unit.seed, ...(timeLimitMs !== undefined ? { timeLimitMs } : {}), ...(onTry ? { onTry } : {}) });
+  return {
+    seed: unit.seed,
+    invariant: unit.invariant,
+    status: r.status,
+    runs: r.runs,
+    unexpected: r.unexpected,
+    interrupted: r.interrupted,
+    violations: r.violations.map((v) => ({
+      ...(v.knownBug ? { knownBug: v.knownBug } : {}),
+      seed: unit.seed,
+      at: v.violation,
+      ...(v.shortest ? { shortest: shortestSummary(v.shortest) } : {}),
+      counterexample: v.counterexample,
+    })),
+  };
+}
+
+export interface RunOptions {
+  policyRef: string;
+  policy: Policy;
+  units: Unit[];
+  settings: CampaignSettings;
+  workers: number;
+  /** Wall-clock budget for the whole campaign (then runs done depend on the machine). */
+  timeLimitMs?: number;
+  onUnitStart?(u: Unit, k: number): void;
+  onTry?(): void;
+}
+
+/** Runs the units, on worker threads when `workers` > 1; results in unit order either way. */
+export async function runUnits(o: RunOptions): Promise<UnitResult[]> {
+  const started = Date.now();
+  // A time limit is shared out over the units still to run, `workers` at a time.
+  const share = (k: number) => (o.timeLimitMs !== undefined ? (Math.max(0, o.timeLimitMs - (Date.now() - started)) * Math.min(o.workers, o.units.length - k)) / (o.units.length - k) : undefined);
+  if (o.workers <= 1 || o.units.length <= 1) {
+    return o.units.map((u, k) => {
+      o.onUnitStart?.(u, k);
+      return checkUnit(o.policy, u, o.settings, share(k), o.onTry);
+    });
+  }
+  const pool = new WorkerPool(Math.min(o.workers, o.units.length));
+  try {
+    return await pool.map(o.units.map((unit, k) => ({ kind: 'check-unit' as const, policy: o.policyRef, unit, settings: o.settings, ...(o.timeLimitMs !== undefined ? { timeLimitMs: share(k) } : {}) })));
+  } finally {
+    await pool.close();
+  }
+}
+
+export interface PropertyReport {
+  id: string;
+  status: 'held' | 'violated';
+  /** Runs done over every seed. */
+  runs: number;
+  unexpected: boolean;
+  interrupted: boolean;
+  violations: FoundRecord[];
+}
+
+/** A unit's result as a one-seed entry of its invariant. */
+export function unitReport(u: UnitResult): PropertyReport {
+  return { id: u.invariant, status: u.status, runs: u.runs, unexpected: u.unexpected, interrupted: u.interrupted, violations: u.violations };
+}
+
+/**
+ * Folds entries into one per invariant, in the order of `invariants` (those with no entry are left
+ * out): runs add up, flags are or-ed, and a violation is kept once per known bug and once for the
+ * unexplained ones, the shortest (ties: the earlier seed in `seeds`), known bugs in registry order,
+ * the unexplained one last. The fold is associative and commutative, so folding shards' folds
+ * (hugecheck merge) gives what folding every unit at once gives.
+ */
+export function foldReports(invariants: readonly string[], entries: readonly PropertyReport[], seeds: readonly number[]): PropertyReport[] {
+  const rank = (v: FoundRecord) => (v.knownBug === undefined ? KNOWN_BUGS.length : KNOWN_BUGS.findIndex((b) => b.id === v.knownBug));
+  const better = (a: FoundRecord, b: FoundRecord) => a.counterexample.steps.length - b.counterexample.steps.length || seeds.indexOf(a.seed) - seeds.indexOf(b.seed);
+  return invariants.flatMap((id) => {
+    const mine = entries.filter((e) => e.id === id);
+    if (!mine.length) return [];
+    const best = new Map<string, FoundRecord>();
+    for (const v of mine.flatMap((e) => e.violations)) {
+      const old = best.get(v.knownBug ?? '');
+      if (!old || better(v, old) < 0) best.set(v.knownBug ?? '', v);
+    }
+    return [{
+      id,
+      status: mine.some((e) => e.status === 'violated') ? 'violated' : 'held',
+      runs: mine.reduce((n, e) => n + e.runs, 0),
+      unexpected: mine.some((e) => e.unexpected),
+      interrupted: mine.some((e) => e.interrupted),
+      violations: [...best.values()].sort((a, b) => rank(a) - rank(b)),
+    }];
+  });
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
