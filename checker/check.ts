@@ -26,6 +26,7 @@ export interface CheckOptions {
   timeLimitMs?: number;
   weights?: Weights;
   maxCommands?: number;
+  minCommands?: number;
   knownBugs?: readonly KnownBug[];
   /** Called once per scenario tried (runs and shrink attempts), for progress display. */
   onTry?: () => void;
@@ -76,7 +77,7 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
       result.interrupted = true;
       break;
     }
-    const details = fc.check(fc.property(scenarioArbitrary({ weights: opts.weights ?? DEFAULT_WEIGHTS, maxCommands: opts.maxCommands }), (s) => !fails(s)), {
+    const details = fc.check(fc.property(scenarioArbitrary({ weights: opts.weights ?? DEFAULT_WEIGHTS, maxCommands: opts.maxCommands, minCommands: opts.minCommands }), (s) => !fails(s)), {
       numRuns: opts.runs,
       seed: opts.seed + round,
       ...(remaining !== undefined ? { interruptAfterTimeLimit: remaining } : {}),

@@ -48,11 +48,13 @@ export const setupArbitrary: fc.Arbitrary<Setup> = fc.record({
 export interface GeneratorOptions {
   weights?: Weights;
   maxCommands?: number;
+  /** At least this many commands (default 0); the bench uses it for fixed-length scenarios. */
+  minCommands?: number;
 }
 
 /** Scenarios: a setup and up to `maxCommands` commands, resolved. */
 export function scenarioArbitrary(opts: GeneratorOptions = {}): fc.Arbitrary<Scenario> {
   return fc
-    .tuple(setupArbitrary, fc.array(commandArbitrary(opts.weights), { maxLength: opts.maxCommands ?? 50, size: 'medium' }))
+    .tuple(setupArbitrary, fc.array(commandArbitrary(opts.weights), { minLength: opts.minCommands ?? 0, maxLength: opts.maxCommands ?? 50, size: 'medium' }))
     .map(([setup, cmds]) => resolve(setup, cmds));
 }

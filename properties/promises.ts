@@ -287,8 +287,10 @@ class Tracker {
               target.obj.guaranteed.add(i);
               if (!target.obj.resv.has(i)) target.obj.resv.set(i, 'reserved');
             }
-            if (target.obj.kind === 'anon' && target.obj.size <= i) target.obj.size = i + 1;
             if (target.prot[p] === undefined) target.prot[p] = target.prot[from0] ?? 'rw';
+            // Sizes as a new mapping of the range sets them: a MAP_HUGETLB pseudo file or a segment
+            // always, a hugetlbfs file when the mapping is writable (hugetlbfs_file_mmap, VM_WRITE).
+            if ((target.obj.kind !== 'file' || target.prot[p] === 'rw') && target.obj.size <= i) target.obj.size = i + 1;
           }
         };
         if (step.to === undefined) {
@@ -302,7 +304,8 @@ class Tracker {
         // A move: the new name takes the moved pages (and, by design, their reservations and
         // ownership, R-7.3); the pages left behind keep theirs (what the kernel intends).
         const moved = this.mapState(step.proc, step.to, ms.obj, ms.shared, ms.base + from, step.newPages, 'rw', ms.owner, ms.noreserve);
-        for (let p = 0; p < step.newPages; p++) {
+        // The pages moved (a growing move adds the rest below, as grow() promises them).
+        for (let p = 0; p < Math.min(step.newPages, step.oldPages); p++) {
           const src = from + p;
           moved.prot[p] = ms.prot[src] ?? 'rw';
           if (ms.unmapped.has(src)) moved.unmapped.add(p);
@@ -327,8 +330,16 @@ class Tracker {
         const ms = this.procs.get(step.proc)?.get(step.map);
         if (!ms) return;
         if (step.advice === 'remove') {
-          // Applied VMA by VMA; an error part-way leaves an unknown extent behind.
-          if (ms.shared) this.dropFrom(ms.obj, ms.base + step.offset, ms.base + step.offset + step.pages, false, f.before, !ok);
+          if (!ms.shared) return;
+          if (ok) {
+            this.dropFrom(ms.obj, ms.base + step.offset, ms.base + step.offset + step.pages, false, f.before);
+            return;
+          }
+          // Applied VMA by VMA (madvise_walk_vmas): an error (ENOMEM for a hole) leaves an unknown
+          // extent behind, but only pages this mapping still maps can have been reached.
+          for (let p = step.offset; p < step.offset + step.pages; p++) {
+            if (!ms.unmapped.has(p) && p < ms.pages) this.dropFrom(ms.obj, ms.base + p, ms.base + p + 1, false, f.before, true);
+          }
           return;
         }
         if (ms.shared) return; // DONTNEED on shared pages keeps them in the page cache
@@ -427,7 +438,12 @@ class Tracker {
       else if (st === 'unknown') o.resv.set(i, 'unknown');
       // an untouched reserved index keeps its reservation on punch (R-8.4, kernel-observed 7c)
     }
-    for (const i of [...o.data.keys()]) if (i >= from && i < to) o.data.delete(i);
+    // Removed pages read back zero; after a partial removal a page's data is unknown.
+    for (const i of [...o.data.keys()]) {
+      if (i < from || i >= to) continue;
+      o.data.delete(i);
+      if (partial) o.dataUnknown.add(i);
+    }
     for (const i of [...o.dataUnknown]) if (i >= from && i < to && !partial) o.dataUnknown.delete(i);
     // Truncate and punch zap private copies in every mapping of the file (kernel-findings §3).
     for (const ms of o.mappings) {

@@ -64,3 +64,24 @@ describe('the catalogue', () => {
     }
   });
 });
+
+describe('the promise tracker after a failed MADV_REMOVE', () => {
+  test('a remove that fails on a name its process unmapped promises nothing about the shared page (found by the bench)', () => {
+    // p0 unmaps its shared mapping, then MADV_REMOVE on the old range fails ENOMEM: the page keeps
+    // its data, and p1 (forked earlier) must still read it. The tracker used to expect zero.
+    const s = validateScenario({
+      format: 'hugecheck.scenario/1', name: 'failed-remove', setup: { nr_hugepages: 1 },
+      steps: [
+        { op: 'mmap', proc: 'p0', map: 'm', pages: 1, share: 'shared' },
+        { op: 'write', proc: 'p0', map: 'm', page: 0, value: 2 },
+        { op: 'fork', proc: 'p0', child: 'p1' },
+        { op: 'munmap', proc: 'p0', map: 'm', offset: 0, pages: 1 },
+        { op: 'madvise', proc: 'p0', map: 'm', offset: 0, pages: 1, advice: 'remove' },
+        { op: 'read', proc: 'p1', map: 'm', page: 0 },
+      ],
+    });
+    const r = judgeOnModel(s, linuxFixed, CATALOGUE);
+    expect([r.trace.steps[4]!.result, r.trace.steps[5]!.value]).toEqual(['ENOMEM', 2]);
+    expect([...r.violations.keys()]).toEqual([]);
+  });
+});

@@ -84,6 +84,22 @@ describe('the seeds\' proposals', () => {
     expect(t.steps.map((o) => [o.result, o.counters.rsvd])).toEqual([['ok', 1], ['ok', 2], ['ok', 3], ['ENOMEM', 3], ['ok', 2]]);
     expect(runOnModel(s, linux).steps[1]!.result).toBe('EINVAL');
   });
+
+  test('mremap-grow moves only the range asked for: a tail moved and grown keeps its own pages (found by the bench)', () => {
+    const s = parseScenarioText(JSON.stringify({
+      format: 'hugecheck.scenario/1', name: 'grow-tail', setup: { nr_hugepages: 3 },
+      steps: [
+        { op: 'mmap', proc: 'p0', map: 'a', pages: 2, noreserve: true },
+        { op: 'write', proc: 'p0', map: 'a', page: 0, value: 1 },
+        { op: 'mremap', proc: 'p0', map: 'a', offset: 1, oldPages: 1, newPages: 2, to: 'b' },
+        { op: 'read', proc: 'p0', map: 'b', page: 0 },
+        { op: 'read', proc: 'p0', map: 'a', page: 0 },
+      ],
+    }));
+    const t = runOnModel(s, findPolicy('mremap-grow')!);
+    // b's first page is a's second, never written: zero; a keeps its first page and its 1.
+    expect(t.steps.map((o) => [o.result, o.value])).toEqual([['ok', undefined], ['ok', 1], ['ok', undefined], ['ok', 0], ['ok', 1]]);
+  });
 });
 
 describe('the bug zoo', () => {

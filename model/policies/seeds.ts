@@ -155,14 +155,17 @@ export const mremapGrow = definePolicy(linux, {
       }
       let target = vma;
       if (newAddr !== null) {
-        this.moveVma(s, vma, vma.start, vma.end, newAddr);
+        this.moveVma(s, vma, addr, vma.end, newAddr); // only the range asked for moves (a VMA tail)
         target = findVma(p, newAddr)!;
       }
       target.end += delta;
-      if (vma.shared || inode.kind === 'file') {
+      if (inode.kind === 'file') {
+        // As hugetlbfs_file_mmap does: only a writable mapping extends the file.
         if (target.prot === 'rw' && inode.size < idxFrom + delta) inode.size = idxFrom + delta;
-      } else if (inode.kind === 'anon' && inode.size < idxFrom + delta) {
-        inode.size = idxFrom + delta; // the pseudo file of a MAP_HUGETLB mapping grows with it
+      } else if (inode.size < idxFrom + delta) {
+        // The pseudo file of a MAP_HUGETLB mapping (shared or private) or a segment grows with it,
+        // whatever the protection, as hugetlb_file_setup sized it at creation.
+        inode.size = idxFrom + delta;
       }
       return 'ok';
     },
