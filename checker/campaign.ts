@@ -46,14 +46,9 @@ export interface FoundRecord {
   counterexample: Scenario;
 }
 
-export interface UnitResult {
+/** A unit's result: its invariant's entry for one seed (foldReports folds them). */
+export interface UnitResult extends PropertyReport {
   seed: number;
-  invariant: string;
-  status: 'held' | 'violated';
-  runs: number;
-  unexpected: boolean;
-  interrupted: boolean;
-  violations: FoundRecord[];
 }
 
 /** Every unit of a campaign, seed first; a shard keeps every `count`-th, from its index. */
@@ -74,7 +69,7 @@ export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings
   const r = checkProperty(policy, inv, { ...settings, seed: unit.seed, ...(timeLimitMs !== undefined ? { timeLimitMs } : {}), ...(onTry ? { onTry } : {}) });
   return {
     seed: unit.seed,
-    invariant: unit.invariant,
+    id: unit.invariant,
     status: r.status,
     runs: r.runs,
     unexpected: r.unexpected,
@@ -128,11 +123,6 @@ export interface PropertyReport {
   unexpected: boolean;
   interrupted: boolean;
   violations: FoundRecord[];
-}
-
-/** A unit's result as a one-seed entry of its invariant. */
-export function unitReport(u: UnitResult): PropertyReport {
-  return { id: u.invariant, status: u.status, runs: u.runs, unexpected: u.unexpected, interrupted: u.interrupted, violations: u.violations };
 }
 
 /**

@@ -58,17 +58,25 @@ function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | unde
   return judgeOnModel(s, policy, [inv]).violations.get(inv.id);
 }
 
+/** Whether a scenario still breaks the invariant under every one of these fixed policies: no known
+ *  bug among theirs explains it. The list is read at each call (checkProperty grows it). */
+export function unexplainedBy(inv: Invariant, fixes: readonly Policy[]): (s: Scenario) => boolean {
+  return (s) => fixes.every((f) => violates(f, inv, s) !== undefined);
+}
+
 export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions): PropertyResult {
   const registry = opts.knownBugs ?? KNOWN_BUGS;
   const fixed = new Map(registry.map((b) => [b.id, b.fix(policy)] as const));
   const explained: KnownBug[] = [];
+  const explainedFixes: Policy[] = [];
+  const unexplained = unexplainedBy(inv, explainedFixes);
   const result: PropertyResult = { id: inv.id, status: 'held', runs: 0, violations: [], unexpected: false, interrupted: false };
   const deadline = opts.timeLimitMs !== undefined ? Date.now() + opts.timeLimitMs : undefined;
 
   // A scenario fails when it violates the invariant and no bug found so far explains it.
   const fails = (s: Scenario) => {
     opts.onTry?.();
-    return violates(policy, inv, s) !== undefined && explained.every((b) => violates(fixed.get(b.id)!, inv, s) !== undefined);
+    return violates(policy, inv, s) !== undefined && unexplained(s);
   };
 
   for (let round = 0; round <= registry.length; round++) {
@@ -92,7 +100,6 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     const budget = opts.shortestBudget ?? DEFAULT_SHORTEST_BUDGET;
     let shortest: ShortestVerdict | undefined;
     if (budget > 0) {
-      const unexplained = (s: Scenario) => explained.every((b) => violates(fixed.get(b.id)!, inv, s) !== undefined);
       shortest = proveShortest(policy, inv, minimal, { budget, ...(explained.length ? { accept: unexplained } : {}) });
       if (shortest.kind === 'shorter') minimal = shortest.scenario;
     }
@@ -106,6 +113,7 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
       break;
     }
     explained.push(bug);
+    explainedFixes.push(fixed.get(bug.id)!);
   }
   return result;
 }

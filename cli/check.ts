@@ -7,7 +7,7 @@ import { randomInt } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
-import { campaignUnits, foldReports, parseShard, runUnits, unitReport, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
+import { campaignUnits, foldReports, parseShard, runUnits, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
 import { DEFAULT_SHORTEST_BUDGET, describeShortestSummary } from '../explore/shortest';
 import type { Policy } from '../model/policy';
 import { defaultWorkers } from '../parallel/pool';
@@ -152,7 +152,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     onTry: () => progress?.tick(),
   });
   progress?.done();
-  const report: Report = { ...base, properties: reportProperties(base, results.map(unitReport)) };
+  const report: Report = { ...base, properties: reportProperties(base, results) };
   return printReport(report, io, { policy, policyArg: opts.policy, json: opts.json, save: opts.save, out: opts.out, units: units.length, workers });
 }
 
@@ -170,7 +170,7 @@ export interface PrintOptions {
 
 /** Prints a report as check does (text or JSON), writes --save and --out files; the exit code. */
 export function printReport(report: Report, io: Io, o: PrintOptions): number {
-  const { policy } = report.policy === o.policy.name ? o : { policy: o.policy };
+  const { policy } = o;
   const unexpected = report.properties.some((p) => p.unexpected);
   const caseName = (p: Report['properties'][number], v: FoundRecord, i: number) =>
     `${p.id}-${policy.name.replace(/[^\w.-]+/g, '_')}-seed${v.seed}${p.violations.length > 1 ? `-${i + 1}` : ''}`;

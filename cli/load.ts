@@ -7,14 +7,18 @@ import { parseScenarioText, ScenarioError } from '../scenario/validate';
 import { UsageError } from './errors';
 import { isPolicyPath, loadPolicyModule } from './policy-loader';
 
-export function loadScenario(file: string): Scenario {
-  let text: string;
+/** A file's text, or a UsageError that names the file and the problem. */
+export function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message}`);
   }
+}
+
+export function loadScenario(file: string): Scenario {
+  const text = readText(file);
   try {
     return parseScenarioText(text, file);
   } catch (e) {

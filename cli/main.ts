@@ -26,8 +26,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
   let code = 0;
-  program
-    .command('check', { isDefault: true })
+  // check and merge print the same report (cli/check.ts printReport), so they share its outputs.
+  const reportOutputs = (c: Command) =>
+    c
+      .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
+      .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
+      .option('--json', 'print the report (hugecheck.report/1)');
+  reportOutputs(program
+    .command('check', { isDefault: true }))
     .description('check the invariants over generated scenarios (the default command)')
     .option('--policy <name>', 'the policy to check', 'linux')
     .option('--runs <n>', 'generated scenarios per property', '1000')
@@ -36,26 +42,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--time-limit <seconds>', 'stop after this long (runs done then depend on the machine)')
     .option('--weights <list>', 'command weights over the defaults, e.g. fork=10,mount=0')
     .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
-    .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
-    .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
     .option('--shortest', 'search each counterexample\'s scope however long it takes (by default the search stops after --shortest-budget scenarios)')
     .option('--shortest-budget <n>', 'scenarios the search for a shorter counterexample may run after shrinking (0: no search)', undefined)
     .option('--repeat <k>', 'check under k seeds in a row (seed, seed+1, ...): a longer campaign that shards and workers split', '1')
     .option('--workers <n>', 'worker threads (default: the number of cores when the campaign has 40,000 runs or more, else 1); the report is the same for any number')
     .option('--shard <i/n>', 'run the i-th of n parts of the campaign (every n-th seed and property); hugecheck merge puts the parts together')
-    .option('--json', 'print the report (hugecheck.report/1)')
     .action(async (opts) => {
       code = await checkCommand(opts, io);
     });
-  program
-    .command('merge')
+  reportOutputs(program
+    .command('merge'))
     .description('merge the reports of a campaign\'s shards (check --shard i/n --json) into the report of the whole campaign')
     .argument('<files...>', 'the shards\' reports')
     .option('--policy <name>', 'the policy module, when the reports are of a policy loaded from a file')
     .option('--partial', 'merge even when shards are missing (the report then says so)')
-    .option('--save <dir>', 'write each counterexample to DIR/<property>.json')
-    .option('--out <dir>', 'write the counterexamples\' artifacts and the campaign\'s report, as check --out does')
-    .option('--json', 'print the merged report (hugecheck.report/1)')
     .action((files: string[], opts) => {
       code = mergeCommand(files, opts, io);
     });

@@ -4,12 +4,11 @@
  * foldReports). Reports of different campaigns (policy, runs, seeds, invariants, settings) are
  * refused, and so are a missing or repeated shard unless --partial.
  */
-import { readFileSync } from 'fs';
 import { isEqual } from 'lodash';
 import { parseShard } from '../checker/campaign';
 import { printReport, reportProperties, type Report } from './check';
 import { UsageError } from './errors';
-import { loadPolicy } from './load';
+import { loadPolicy, readText } from './load';
 import type { Io } from './main';
 
 export interface MergeCliOptions {
@@ -21,12 +20,7 @@ export interface MergeCliOptions {
 }
 
 function readReport(file: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const text = readText(file);
   let r: Report;
   try {
     r = JSON.parse(text) as Report;

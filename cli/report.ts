@@ -3,7 +3,6 @@
  * result (`hugecheck check --json`, hugecheck.report/1) or a zoo result (`hugecheck zoo --json`,
  * hugecheck.zoo/1): Markdown for a mail or an issue, or one self-contained HTML file.
  */
-import { readFileSync } from 'fs';
 import type { ReportDocument } from '../reports/document';
 import { checkDocument, scenarioDocument, zooDocument, type CheckReportData, type ZooData } from '../reports/documents';
 import { renderHtml } from '../reports/html';
@@ -11,17 +10,17 @@ import { renderMarkdown } from '../reports/markdown';
 import { ScenarioError, validateScenario } from '../scenario/validate';
 import type { Scenario } from '../scenario/types';
 import { UsageError } from './errors';
-import { loadPolicy } from './load';
+import { loadPolicy, readText } from './load';
 import type { Io } from './main';
 
 export function reportCommand(file: string, opts: { format: string; policy?: string }, io: Io): number {
   if (opts.format !== 'md' && opts.format !== 'html') throw new UsageError(`--format must be md or html, got "${opts.format}"`);
+  const text = readText(file);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const doc = documentFor(file, data, opts.policy);
   io.out(opts.format === 'md' ? renderMarkdown(doc) : renderHtml(doc));

@@ -14,6 +14,7 @@ import type { Invariant, Violation } from '../properties/invariant';
 import { judgeOnModel } from '../properties/judge';
 import { trackPromisesState } from '../properties/promises';
 import type { Scenario, Step } from '../scenario/types';
+import { Machine } from '../model/machine';
 import { successorsOf } from './alphabet';
 import { canonicalKey } from './canonical';
 import { fingerprint } from './fingerprint';
@@ -58,75 +59,110 @@ export interface ExploreResult {
   counterexamples: Map<string, { scenario: Scenario; violation: Violation }>;
 }
 
-interface Node {
+export interface Node {
   steps: Step[];
   forks: number;
+}
+
+/** One successor of a node, run and judged: the fingerprint of the state it reaches and what broke. */
+export interface ExploredEdge {
+  key: string;
+  violations: Array<[string, Violation]>;
 }
 
 export function scenarioOf(scope: Scope, steps: Step[], name = 'explored'): Scenario {
   return { format: 'hugecheck.scenario/1', name, setup: { nr_hugepages: scope.pool, nr_overcommit_hugepages: scope.overcommit }, steps } as Scenario;
 }
 
-/** Runs and judges a path (judgeOnModel), and reads before its teardown the key of the state it
- *  reaches and, when `wantSuccessors(key)` says so (a new state to expand), the steps that can follow. */
-export function expandPath(policy: Policy, scope: Scope, steps: Step[], forks: number, invariants: readonly Invariant[], symmetric: boolean, wantSuccessors: (key: string) => boolean) {
+/** Runs and judges a path (judgeOnModel), and reads before its teardown the fingerprint of the
+ *  state it reaches. */
+export function expandPath(policy: Policy, scope: Scope, steps: Step[], invariants: readonly Invariant[], symmetric: boolean) {
   const scenario = scenarioOf(scope, steps);
   let key = '';
-  let next: Step[] = [];
-  let expanded = false;
   const { violations } = judgeOnModel(scenario, policy, invariants, {
     beforeTeardown(m, initial, obs) {
       const { facts, state } = trackPromisesState(scenario, initial, obs);
       key = fingerprint(canonicalKey(m, state, symmetric));
-      if (wantSuccessors(key)) {
-        next = successorsOf(m, scope, steps.length, forks);
-        expanded = true;
-      }
       return facts;
     },
   });
-  return { key, next, expanded, violations, scenario };
+  return { key, violations, scenario };
 }
 
-export function explore(policy: Policy, opts: ExploreOptions): ExploreResult {
+/** The steps that can follow a path: the path replayed on the model without judging (a few
+ *  microseconds; cheaper than carrying the list along, or between threads). */
+export function nextSteps(policy: Policy, scope: Scope, node: Node): Step[] {
+  const m = new Machine(policy, scenarioOf(scope, node.steps).setup);
+  for (const s of node.steps) m.step(s);
+  return successorsOf(m, scope, node.steps.length, node.forks);
+}
+
+/** Every successor of each node (in nextSteps order), run and judged: the work of one level,
+ *  done here or by a worker thread (parallel/tasks.ts). */
+export function expandNodes(policy: Policy, scope: Scope, nodes: readonly Node[], invariants: readonly Invariant[], symmetric: boolean): ExploredEdge[][] {
+  return nodes.map((node) =>
+    nextSteps(policy, scope, node).map((step) => {
+      const r = expandPath(policy, scope, [...node.steps, step], invariants, symmetric);
+      return { key: r.key, violations: [...r.violations] };
+    }),
+  );
+}
+
+/**
+ * The search, written once: it yields each level's frontier and is sent back, per node, its edges
+ * (expandNodes' result, however computed). It merges them in frontier order, so whoever expands
+ * the nodes, the counts, the states kept and the counterexamples are the same.
+ */
+export function* search(policy: Policy, opts: ExploreOptions): Generator<Node[], ExploreResult, ExploredEdge[][]> {
   const t0 = Date.now();
   const invariants = opts.invariants ?? CATALOGUE;
-  const symmetric = opts.symmetry ?? true;
   const found = new Map<string, { scenario: Scenario; violation: Violation }>();
   const accept = opts.accept ?? (() => true);
-  const note = (violations: Map<string, Violation>, scenario: Scenario) => {
-    for (const [id, v] of violations) if (!found.has(id) && accept(id, scenario)) found.set(id, { scenario, violation: v });
+  const note = (violations: Iterable<[string, Violation]>, scenario: () => Scenario) => {
+    for (const [id, v] of violations) {
+      if (found.has(id)) continue;
+      const s = scenario();
+      if (accept(id, s)) found.set(id, { scenario: s, violation: v });
+    }
   };
   const maxEdges = opts.maxEdges ?? Infinity;
   let complete = true;
-  const root = expandPath(policy, opts.scope, [], 0, invariants, symmetric, () => true);
-  note(root.violations, root.scenario);
+  const root = expandPath(policy, opts.scope, [], invariants, opts.symmetry ?? true);
+  note(root.violations, () => root.scenario);
   const seen = new Set<string>([root.key]);
-  let frontier: Array<Node & { next: Step[] }> = [{ steps: [], forks: 0, next: root.next }];
+  let frontier: Node[] = [{ steps: [], forks: 0 }];
   let explored = 0;
   let depthReached = 0;
   level: for (let d = 1; d <= opts.depth && frontier.length; d++) {
-    const nextFrontier: Array<Node & { next: Step[] }> = [];
-    for (const node of frontier) {
-      for (const step of node.next) {
+    const expanded = yield frontier;
+    const next: Node[] = [];
+    for (const [i, node] of frontier.entries()) {
+      const steps0 = nextSteps(policy, opts.scope, node);
+      for (const [j, e] of expanded[i]!.entries()) {
         if (explored >= maxEdges) {
           complete = false;
           break level;
         }
-        const steps = [...node.steps, step];
-        const forks = node.forks + (step.op === 'fork' ? 1 : 0);
-        const r = expandPath(policy, opts.scope, steps, forks, invariants, symmetric, (key) => d < opts.depth && !seen.has(key));
         explored++;
-        note(r.violations, r.scenario);
-        if (seen.has(r.key)) continue;
-        seen.add(r.key);
-        nextFrontier.push({ steps, forks, next: r.next });
+        const step = steps0[j]!;
+        const steps = [...node.steps, step];
+        note(e.violations, () => scenarioOf(opts.scope, steps));
+        if (seen.has(e.key)) continue;
+        seen.add(e.key);
+        next.push({ steps, forks: node.forks + (step.op === 'fork' ? 1 : 0) });
       }
     }
-    frontier = nextFrontier;
+    frontier = next;
     depthReached = d;
     opts.onLevel?.({ depth: d, edges: explored, distinct: seen.size, frontier: frontier.length, ms: Date.now() - t0 });
     if (opts.stopWhen?.length && opts.stopWhen.every((id) => found.has(id))) break;
   }
   return { explored, distinct: seen.size, depthReached, complete, ms: Date.now() - t0, counterexamples: found };
+}
+
+/** The search in this thread. */
+export function explore(policy: Policy, opts: ExploreOptions): ExploreResult {
+  const invariants = opts.invariants ?? CATALOGUE;
+  const loop = search(policy, opts);
+  for (let r = loop.next(); ; r = loop.next(expandNodes(policy, opts.scope, r.value, invariants, opts.symmetry ?? true))) if (r.done) return r.value;
 }

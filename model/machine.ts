@@ -218,8 +218,6 @@ export class Machine {
     segs: Array<[string, Inode]>;
     /** Live mounts, "default" included. */
     mounts: Array<[string, Mount]>;
-    /** Every name ever bound, live or ended (a scenario may not bind an ended name again). */
-    used: { files: Set<string>; segs: Set<string>; mounts: Set<string> };
   } {
     const live = <T>(m: Map<string, T | null>) => [...m].filter((e): e is [string, T] => e[1] !== null);
     return {
@@ -227,7 +225,6 @@ export class Machine {
       files: live(this.files),
       segs: live(this.segs),
       mounts: live(this.mounts),
-      used: { files: new Set(this.files.keys()), segs: new Set(this.segs.keys()), mounts: new Set(this.mounts.keys()) },
     };
   }
 

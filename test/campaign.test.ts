@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { campaignUnits, foldReports, parseShard, unitReport, checkUnit } from '../checker/campaign';
+import { campaignUnits, foldReports, parseShard, checkUnit } from '../checker/campaign';
 import { findPolicy } from '../model/policies';
 import { runCli } from './support/cli';
 
@@ -31,7 +31,7 @@ describe('a campaign\'s units', () => {
   test('the fold keeps one counterexample per known bug, the shortest, and adds the runs', () => {
     const policy = findPolicy('linux')!;
     const results = [11, 12, 13].map((seed) => checkUnit(policy, { seed, invariant: 'pool-conservation' }, { runs: 300 }));
-    const [folded] = foldReports(['pool-conservation'], results.map(unitReport), [11, 12, 13]);
+    const [folded] = foldReports(['pool-conservation'], results, [11, 12, 13]);
     expect(folded!.runs).toBe(results.reduce((n, r) => n + r.runs, 0));
     const bugs = new Set(results.flatMap((r) => r.violations.map((v) => v.knownBug)));
     expect(new Set(folded!.violations.map((v) => v.knownBug))).toEqual(bugs);
@@ -40,8 +40,8 @@ describe('a campaign\'s units', () => {
       expect(v.counterexample.steps.length).toBe(Math.min(...all.map((x) => x.counterexample.steps.length)));
     }
     // Any grouping folds to the same thing.
-    const ab = foldReports(['pool-conservation'], results.slice(0, 2).map(unitReport), [11, 12, 13]);
-    expect(foldReports(['pool-conservation'], [...ab, unitReport(results[2]!)], [11, 12, 13])).toEqual([folded]);
+    const ab = foldReports(['pool-conservation'], results.slice(0, 2), [11, 12, 13]);
+    expect(foldReports(['pool-conservation'], [...ab, results[2]!], [11, 12, 13])).toEqual([folded]);
   });
 });
 
