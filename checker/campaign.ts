@@ -17,6 +17,7 @@ import type { Scenario } from '../scenario/types';
 import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { checkProperty } from './check';
+import type { Label } from './label';
 
 export interface Unit {
   seed: number;
@@ -37,8 +38,7 @@ export interface CampaignSettings {
 }
 
 /** One violation as a report carries it (plain data: it crosses threads and files). */
-export interface FoundRecord {
-  knownBug?: string;
+export interface FoundRecord extends Label {
   /** The seed whose search found it (its replay command uses it). */
   seed: number;
   at: Violation;
@@ -75,7 +75,8 @@ export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings
     unexpected: r.unexpected,
     interrupted: r.interrupted,
     violations: r.violations.map((v) => ({
-      ...(v.knownBug ? { knownBug: v.knownBug } : {}),
+      ...(v.knownBugs ? { knownBugs: v.knownBugs } : {}),
+      ...(v.inseparable ? { inseparable: v.inseparable } : {}),
       seed: unit.seed,
       at: v.violation,
       ...(v.shortest ? { shortest: shortestSummary(v.shortest) } : {}),
@@ -133,15 +134,24 @@ export interface PropertyReport {
  * (hugecheck merge) gives what folding every unit at once gives.
  */
 export function foldReports(invariants: readonly string[], entries: readonly PropertyReport[], seeds: readonly number[]): PropertyReport[] {
-  const rank = (v: FoundRecord) => (v.knownBug === undefined ? KNOWN_BUGS.length : KNOWN_BUGS.findIndex((b) => b.id === v.knownBug));
+  // Known labels in registry order (a set by its first bug, then its size), unexplained ones last.
+  const rank = (v: FoundRecord) => {
+    if (!v.knownBugs?.length) return [KNOWN_BUGS.length, 0, 0];
+    const idx = v.knownBugs.map((id) => KNOWN_BUGS.findIndex((b) => b.id === id));
+    return [Math.min(...idx), v.knownBugs.length, Math.max(...idx)];
+  };
+  const byRank = (a: FoundRecord, b: FoundRecord) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || labelKey(a).localeCompare(labelKey(b));
+  };
   const better = (a: FoundRecord, b: FoundRecord) => a.counterexample.steps.length - b.counterexample.steps.length || seeds.indexOf(a.seed) - seeds.indexOf(b.seed);
   return invariants.flatMap((id) => {
     const mine = entries.filter((e) => e.id === id);
     if (!mine.length) return [];
     const best = new Map<string, FoundRecord>();
     for (const v of mine.flatMap((e) => e.violations)) {
-      const old = best.get(v.knownBug ?? '');
-      if (!old || better(v, old) < 0) best.set(v.knownBug ?? '', v);
+      const old = best.get(labelKey(v));
+      if (!old || better(v, old) < 0) best.set(labelKey(v), v);
     }
     return [{
       id,
@@ -149,9 +159,17 @@ export function foldReports(invariants: readonly string[], entries: readonly Pro
       runs: mine.reduce((n, e) => n + e.runs, 0),
       unexpected: mine.some((e) => e.unexpected),
       interrupted: mine.some((e) => e.interrupted),
-      violations: [...best.values()].sort((a, b) => rank(a) - rank(b)),
+      violations: [...best.values()].sort(byRank),
     }];
   });
+}
+
+/** The fold keeps one violation per label: per set of known bugs, one for the inseparable ones
+ *  per bug set, one for the unexplained. */
+function labelKey(v: FoundRecord): string {
+  if (v.knownBugs?.length) return v.knownBugs.join('+');
+  if (v.inseparable) return `!${v.inseparable.bugs.join('+')}`;
+  return '';
 }
 
 function fail(message: string): never {

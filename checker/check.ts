@@ -4,14 +4,16 @@
  * a bounded breadth-first search over its scope (explore/shortest.ts) proves it shortest or finds
  * a shorter one.
  *
- * Known kernel bugs: a counterexample is labelled with a registry bug when it holds under the
- * policy with that one bug fixed. The search then goes on for violations of the same invariant
- * that none of the bugs found so far explains, so a known bug never masks a new one.
+ * Known kernel bugs (checker/label.ts): a counterexample is labelled with the smallest set of
+ * registry bugs whose fixes together remove it. The search then goes on for violations of the same
+ * invariant that persist with every bug found so far fixed at once, so a known bug never masks a
+ * new one; a fix that would erase the policy's own change is never used to explain a violation.
  */
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../generator/arbitrary';
 import { DEFAULT_WEIGHTS, type Weights } from '../generator/commands';
-import { KNOWN_BUGS, type KnownBug } from '../model/policies/known-bugs';
+import type { KnownBug } from '../model/policies/known-bugs';
+import { isExplained, Labeller, type Label } from './label';
 import type { Policy } from '../model/policy';
 import type { Invariant, Violation } from '../properties/invariant';
 import { judgeOnModel } from '../properties/judge';
@@ -35,8 +37,7 @@ export interface CheckOptions {
   shortestBudget?: number;
 }
 
-export interface FoundViolation {
-  knownBug?: string;
+export interface FoundViolation extends Label {
   counterexample: Scenario;
   violation: Violation;
   /** What the search for a shorter one concluded (absent when skipped). */
@@ -58,18 +59,10 @@ function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | unde
   return judgeOnModel(s, policy, [inv]).violations.get(inv.id);
 }
 
-/** Whether a scenario still breaks the invariant under every one of these fixed policies: no known
- *  bug among theirs explains it. The list is read at each call (checkProperty grows it). */
-export function unexplainedBy(inv: Invariant, fixes: readonly Policy[]): (s: Scenario) => boolean {
-  return (s) => fixes.every((f) => violates(f, inv, s) !== undefined);
-}
-
 export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions): PropertyResult {
-  const registry = opts.knownBugs ?? KNOWN_BUGS;
-  const fixed = new Map(registry.map((b) => [b.id, b.fix(policy)] as const));
+  const labeller = new Labeller(policy, opts.knownBugs);
   const explained: KnownBug[] = [];
-  const explainedFixes: Policy[] = [];
-  const unexplained = unexplainedBy(inv, explainedFixes);
+  const unexplained = labeller.unexplainedBy(inv, explained);
   const result: PropertyResult = { id: inv.id, status: 'held', runs: 0, violations: [], unexpected: false, interrupted: false };
   const deadline = opts.timeLimitMs !== undefined ? Date.now() + opts.timeLimitMs : undefined;
 
@@ -79,7 +72,7 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     return violates(policy, inv, s) !== undefined && unexplained(s);
   };
 
-  for (let round = 0; round <= registry.length; round++) {
+  for (let round = 0; round <= labeller.registry.length; round++) {
     const remaining = deadline !== undefined ? deadline - Date.now() : undefined;
     if (remaining !== undefined && remaining <= 0) {
       result.interrupted = true;
@@ -105,15 +98,21 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     }
     minimal = finish(minimal, policy);
     const violation = violates(policy, inv, minimal)!;
-    const bug = registry.find((b) => !explained.includes(b) && violates(fixed.get(b.id)!, inv, minimal) === undefined);
+    const label = labeller.label(inv, minimal);
     result.status = 'violated';
-    result.violations.push({ ...(bug ? { knownBug: bug.id } : {}), counterexample: minimal, violation, ...(shortest ? { shortest } : {}) });
-    if (!bug) {
+    result.violations.push({ ...label, counterexample: minimal, violation, ...(shortest ? { shortest } : {}) });
+    if (!isExplained(label)) {
       result.unexpected = true;
       break;
     }
-    explained.push(bug);
-    explainedFixes.push(fixed.get(bug.id)!);
+    const before = explained.length;
+    for (const id of label.knownBugs!) {
+      const bug = labeller.registry.find((b) => b.id === id)!;
+      if (!explained.includes(bug)) explained.push(bug);
+    }
+    // A label made only of bugs already fixed in the search cannot happen (the scenario broke the
+    // invariant with all of them fixed); stop rather than search the same space again.
+    if (explained.length === before) break;
   }
   return result;
 }

@@ -7,12 +7,12 @@ import { randomInt } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
+import { describeLabel, isExplained, labelBugs } from '../checker/label';
 import { campaignUnits, foldReports, parseShard, runUnits, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
 import { DEFAULT_SHORTEST_BUDGET, describeShortestSummary } from '../explore/shortest';
 import type { Policy } from '../model/policy';
 import { defaultWorkers } from '../parallel/pool';
 import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/commands';
-import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
 import { writeArtifacts } from '../reports/artifacts';
@@ -205,10 +205,11 @@ export function printReport(report: Report, io: Io, o: PrintOptions): number {
   io.out('\n');
   const width = Math.max(0, ...report.properties.map((p) => p.id.length));
   for (const p of report.properties) {
-    const known = p.violations.filter((v) => v.knownBug).map((v) => v.knownBug);
+    const known = [...new Set(p.violations.filter(isExplained).map((v) => v.knownBugs!.join(' + ')))];
+    const inseparable = p.violations.filter((v) => v.inseparable).map((v) => v.inseparable!.bugs.join(' + '));
     const status = p.unexpected ? c.red(c.bold('VIOLATED')) : p.status === 'violated' ? c.yellow('known   ') : c.green('held    ');
     const what = p.unexpected
-      ? `a violation no known bug explains${known.length ? ` (also known: ${known.join(', ')})` : ''}`
+      ? `${inseparable.length ? `a violation not separable from known bug ${inseparable.join(', ')} (the policy changes what its fix replaces)` : 'a violation no known bug explains'}${known.length ? ` (also known: ${known.join(', ')})` : ''}`
       : p.status === 'violated'
         ? `only by known kernel bugs: ${known.join(', ')}`
         : `held over ${p.runs} runs${p.interrupted ? ' (time limit)' : ''}`;
@@ -216,9 +217,10 @@ export function printReport(report: Report, io: Io, o: PrintOptions): number {
   }
   for (const p of report.properties) {
     for (const v of p.violations) {
-      const bug = KNOWN_BUGS.find((b) => b.id === v.knownBug);
-      io.out(`\n${bug ? c.yellow(`${p.id}: known kernel bug ${bug.id}`) : c.red(c.bold(`${p.id}: VIOLATED`))}\n`);
-      if (bug) io.out(`  ${bug.title} (${bug.reference})\n`);
+      const bugs = labelBugs(v);
+      io.out(`\n${bugs.length ? c.yellow(`${p.id}: ${describeLabel(v)}`) : c.red(c.bold(`${p.id}: VIOLATED`))}\n`);
+      for (const bug of bugs) io.out(`  ${bug.id}: ${bug.title} (${bug.reference})\n`);
+      if (v.inseparable) io.out(`  ${describeLabel(v)}\n`);
       io.out(`  at ${v.at.step === 'final' ? 'the final observation (after teardown)' : `step ${v.at.step}`}: ${v.at.message}\n`);
       io.out(`  minimal counterexample (${v.counterexample.steps.length} step${v.counterexample.steps.length === 1 ? '' : 's'}, each with what ${policy.name} produced):\n`);
       if (v.shortest) io.out(`  shortest: ${describeShortestSummary(v.shortest, v.counterexample.steps.length)}\n`);

@@ -1,6 +1,6 @@
 /** `hugecheck run SCENARIO.json`: the scenario on the model, a table, every expect checked. */
 import pc from 'picocolors';
-import { explainingBug } from '../checker/label';
+import { describeLabel, labelViolation } from '../checker/label';
 import { linux } from '../model/policies/linux';
 import type { Violation } from '../properties/invariant';
 import { judgeOnModel, judgeTrace } from '../properties/judge';
@@ -36,8 +36,8 @@ export async function runCommand(file: string, opts: { policy: string; json?: bo
   if (violations.size) {
     io.out(`invariants violated (hugecheck invariants explains each):\n`);
     for (const [id, v] of violations) {
-      const bug = explainingBug(opts.kernel ? linux : policy, id, scenario);
-      io.out(`  ${id} at ${v.step === 'final' ? 'the final observation' : `step ${v.step}`}: ${v.message}${bug ? ` [known kernel bug: ${bug.id}]` : ''}\n`);
+      const label = labelViolation(opts.kernel ? linux : policy, id, scenario);
+      io.out(`  ${id} at ${v.step === 'final' ? 'the final observation' : `step ${v.step}`}: ${v.message}${label.knownBugs || label.inseparable ? ` [${describeLabel(label)}]` : ''}\n`);
     }
     io.out('\n');
   } else {

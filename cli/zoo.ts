@@ -48,7 +48,7 @@ export function runZoo(opts: { runs: number; seed: number }): ZooRow[] {
       row.caughtBy.push(inv.id);
       row.firstFailureMs ??= Date.now() - t0;
       for (const v of r.violations) {
-        if (v.knownBug) continue;
+        if (v.knownBugs) continue;
         row.minimalSteps = Math.min(row.minimalSteps ?? Infinity, v.counterexample.steps.length);
         row.counterexamples.push({ invariant: inv.id, scenario: { ...v.counterexample, name: `${policy.name.slice('bug/'.length)}-${inv.id}` }, ...(v.shortest ? { shortest: shortestSummary(v.shortest) } : {}) });
       }

@@ -5,7 +5,7 @@
  * hot path never sees it.
  */
 import type { Kernel } from './kernel';
-import { definePolicy, type Policy } from './policy';
+import { definePolicy, markNotAuthorsChange, type Policy } from './policy';
 
 export interface KernelCall {
   /** The model's name (camelCase). */
@@ -48,7 +48,7 @@ export function instrumentPolicy(base: Policy): Instrumented {
       }
     };
   }
-  const policy = definePolicy(base, { name: base.name, description: base.description, overrides: overrides as Partial<Kernel> });
+  const policy = markNotAuthorsChange(definePolicy(base, { name: base.name, description: base.description, overrides: overrides as Partial<Kernel> }));
   return {
     policy,
     take() {

@@ -25,6 +25,27 @@ export interface PolicySpec {
 
 export class PolicyError extends Error {}
 
+/** Layers that change nothing the author of a policy wrote: a known bug's fix (model/policies/
+ *  fixes.ts) and the call recorder (model/instrument.ts). `policyChanges` looks through them. */
+const NOT_AN_AUTHORS_CHANGE = new WeakSet<Policy>();
+
+/** Marks a policy layer as a repair or a recorder, not a change of its author's. */
+export function markNotAuthorsChange(p: Policy): Policy {
+  NOT_AN_AUTHORS_CHANGE.add(p);
+  return p;
+}
+
+/** The kernel functions a policy's author changed: every override along its chain down to the
+ *  root, except those of known-bug fixes and recorders. For `linux` and `linux-fixed`, none. */
+export function policyChanges(policy: Policy): Set<keyof Kernel> {
+  const out = new Set<keyof Kernel>();
+  for (let p: Policy | null = policy; p; p = p.base) {
+    if (NOT_AN_AUTHORS_CHANGE.has(p)) continue;
+    for (const n of p.overrides) out.add(n);
+  }
+  return out;
+}
+
 /** The root policy: the kernel functions themselves. */
 export function rootPolicy(name: string, description: string, ops: Kernel): Policy {
   // A plain object literal keeps V8's fast properties (Object.create(null) would not): every

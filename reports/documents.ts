@@ -4,7 +4,7 @@
  * `check --out` and `zoo --out` from the run in hand; each case comes with the base name its files
  * get under `--out`.
  */
-import { KNOWN_BUGS } from '../model/policies/known-bugs';
+import { describeLabel, isExplained, type Label } from '../checker/label';
 import type { Policy } from '../model/policy';
 import type { Scenario } from '../scenario/types';
 import { buildCase, slug } from './artifacts';
@@ -20,7 +20,7 @@ export interface CheckReportData {
   policy: string;
   seed: number;
   runs: number;
-  properties: Array<{ id: string; status: string; violations: Array<{ knownBug?: string; replay?: string; counterexample: Scenario }> }>;
+  properties: Array<{ id: string; status: string; violations: Array<Label & { replay?: string; counterexample: Scenario }> }>;
 }
 
 export interface ZooData {
@@ -40,9 +40,8 @@ export function checkDocument(r: CheckReportData, policy: Policy, policyArg: str
     p.violations.map((v, i) => {
       const base = `${p.id}${p.violations.length > 1 ? `-${i + 1}` : ''}`;
       bases.push(base);
-      const bug = KNOWN_BUGS.find((b) => b.id === v.knownBug);
       return buildCase({
-        heading: bug ? `${p.id}: known kernel bug ${bug.id}` : `${p.id}: VIOLATED`,
+        heading: isExplained(v) ? `${p.id}: ${describeLabel(v)}` : `${p.id}: VIOLATED`,
         scenario: v.counterexample,
         policy,
         policyArg,
@@ -57,8 +56,8 @@ export function checkDocument(r: CheckReportData, policy: Policy, policyArg: str
       subtitle: `seed ${r.seed}, ${r.runs} runs per property`,
       summary: r.properties.map((p) => ({
         property: p.id,
-        status: p.status === 'held' ? 'held' : p.violations.every((v) => v.knownBug) ? 'known' : 'violated',
-        note: p.status === 'held' ? `held over ${r.runs} runs` : p.violations.map((v) => v.knownBug ?? 'unexplained').join(', '),
+        status: p.status === 'held' ? 'held' : p.violations.every(isExplained) ? 'known' : 'violated',
+        note: p.status === 'held' ? `held over ${r.runs} runs` : p.violations.map((v) => (isExplained(v) ? v.knownBugs!.join(' + ') : v.inseparable ? `not separable from ${v.inseparable.bugs.join(' + ')}` : 'unexplained')).join(', '),
       })),
       cases,
     },

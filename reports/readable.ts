@@ -4,7 +4,7 @@
  * mappings and the state of each page, the kernel functions that ran, and the invariants that broke
  * there (each in one sentence). The Markdown, HTML and terminal renderings all draw from this.
  */
-import { explainingBug } from '../checker/label';
+import { labelBugs, labelViolation } from '../checker/label';
 import { instrumentPolicy, kernelName, type KernelCall } from '../model/instrument';
 import { Machine } from '../model/machine';
 import type { Policy } from '../model/policy';
@@ -67,7 +67,10 @@ export interface ViolationReport {
   title: string;
   message: string;
   /** The known kernel bug that explains it (its fix makes the invariant hold), if any. */
-  knownBug?: { id: string; title: string; reference: string };
+  /** The known bugs whose fixes together remove it (checker/label.ts), with what the registry says. */
+  knownBugs?: Array<{ id: string; title: string; reference: string }>;
+  /** Set when only a fix that would erase the policy's own change removes it. */
+  inseparable?: { bugs: string[]; functions: string[] };
 }
 
 export interface ProcessNode {
@@ -185,12 +188,14 @@ export function buildReadableTrace(scenario: Scenario, policy: Policy, opts: { i
   for (const inv of invariants) {
     const v = judged.violations.get(inv.id);
     if (!v) continue;
-    const bug = opts.labelKnownBugs ? explainingBug(policy, inv.id, scenario) : undefined;
+    const label = opts.labelKnownBugs ? labelViolation(policy, inv.id, scenario) : {};
+    const bugs = labelBugs(label);
     const rep: ViolationReport = {
       invariant: inv.id,
       title: inv.title,
       message: v.message,
-      ...(bug ? { knownBug: { id: bug.id, title: bug.title, reference: bug.reference } } : {}),
+      ...(bugs.length ? { knownBugs: bugs.map((b) => ({ id: b.id, title: b.title, reference: b.reference })) } : {}),
+      ...(label.inseparable ? { inseparable: label.inseparable } : {}),
     };
     violations.push({ ...rep, step: v.step });
     (v.step === 'final' ? final.violations : steps[v.step]!.violations).push(rep);
@@ -211,5 +216,5 @@ export function buildReadableTrace(scenario: Scenario, policy: Policy, opts: { i
 export function violationSentence(v: ViolationReport & { step: number | 'final' }): string {
   const where = v.step === 'final' ? 'after the teardown' : `at step ${v.step}`;
   const msg = v.message.replace(/\.$/, '');
-  return `${v.invariant} (${v.title.charAt(0).toLowerCase()}${v.title.slice(1)}) broke ${where}: ${msg}.${v.knownBug ? ` Known kernel bug ${v.knownBug.id}.` : ''}`;
+  return `${v.invariant} (${v.title.charAt(0).toLowerCase()}${v.title.slice(1)}) broke ${where}: ${msg}.${v.knownBugs ? ` Known kernel bug${v.knownBugs.length > 1 ? 's' : ''} ${v.knownBugs.map((b) => b.id).join(' + ')}.` : v.inseparable ? ` Not separable from known bug ${v.inseparable.bugs.join(' + ')} (the policy changes ${v.inseparable.functions.join(', ')}).` : ''}`;
 }

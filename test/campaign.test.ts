@@ -33,10 +33,11 @@ describe('a campaign\'s units', () => {
     const results = [11, 12, 13].map((seed) => checkUnit(policy, { seed, invariant: 'pool-conservation' }, { runs: 300 }));
     const [folded] = foldReports(['pool-conservation'], results, [11, 12, 13]);
     expect(folded!.runs).toBe(results.reduce((n, r) => n + r.runs, 0));
-    const bugs = new Set(results.flatMap((r) => r.violations.map((v) => v.knownBug)));
-    expect(new Set(folded!.violations.map((v) => v.knownBug))).toEqual(bugs);
+    const key = (v: { knownBugs?: string[] }) => v.knownBugs?.join('+');
+    const bugs = new Set(results.flatMap((r) => r.violations.map(key)));
+    expect(new Set(folded!.violations.map(key))).toEqual(bugs);
     for (const v of folded!.violations) {
-      const all = results.flatMap((r) => r.violations).filter((x) => x.knownBug === v.knownBug);
+      const all = results.flatMap((r) => r.violations).filter((x) => key(x) === key(v));
       expect(v.counterexample.steps.length).toBe(Math.min(...all.map((x) => x.counterexample.steps.length)));
     }
     // Any grouping folds to the same thing.
@@ -55,7 +56,7 @@ describe('check --workers, --shard and merge', () => {
     expect(two.out).toBe(one.out);
     const r = JSON.parse(one.out);
     expect([r.seeds, r.invariants.length, r.properties.map((p: { runs: number }) => p.runs > 0)]).toEqual([[4, 5], 3, [true, true, true]]);
-    expect(r.properties[0].violations.find((v: { knownBug?: string }) => !v.knownBug).replay).toMatch(/^hugecheck check --policy bug\/B12-fork-cow-owner --seed [45] --runs 200 --property owner-never-faults$/);
+    expect(r.properties[0].violations.find((v: { knownBugs?: string[] }) => !v.knownBugs).replay).toMatch(/^hugecheck check --policy bug\/B12-fork-cow-owner --seed [45] --runs 200 --property owner-never-faults$/);
   });
 
   test('three shards merged give the unsharded report; merge refuses a missing, repeated or foreign shard', async () => {

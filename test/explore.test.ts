@@ -152,7 +152,7 @@ describe('the CLI', () => {
     expect(off.out).not.toMatch(/shortest:/);
     // A budget too small to finish says so and keeps the shrunk one; --json carries the verdict.
     const small = JSON.parse((await run(...args, '--shortest-budget', '3', '--json')).out);
-    const v = small.properties[0].violations.find((x: { knownBug?: string }) => !x.knownBug);
+    const v = small.properties[0].violations.find((x: { knownBugs?: string[] }) => !x.knownBugs);
     expect([v.counterexample.steps.length, v.shortest.verdict, v.shortest.explored]).toEqual([5, 'budget', 3]);
     expect(v.replay).toMatch(/--shortest-budget 3$/);
   });

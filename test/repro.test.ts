@@ -212,7 +212,7 @@ kdescribe('reproducers on the real kernel', () => {
     const found = new Map<string, Array<{ inv: string; scenario: Scenario }>>();
     for (const inv of CATALOGUE) {
       const r = checkProperty(linux, inv, { runs: 1000, seed: 7 });
-      for (const v of r.violations) if (v.knownBug) found.set(v.knownBug, [...(found.get(v.knownBug) ?? []), { inv: inv.id, scenario: v.counterexample }]);
+      for (const v of r.violations) for (const bug of v.knownBugs ?? []) found.set(bug, [...(found.get(bug) ?? []), { inv: inv.id, scenario: v.counterexample }]);
     }
     expect([...found.keys()].sort()).toEqual(KNOWN_BUGS.map((b) => b.id).sort());
     const refused: string[] = [];

@@ -3,16 +3,19 @@
  * and `linux-fixed`, which applies them all. Each fix is a function of its base policy so fixes
  * compose (each overrides different functions).
  */
-import { definePolicy, type Policy } from '../policy';
+import { definePolicy, markNotAuthorsChange, type Policy, type PolicySpec } from '../policy';
 import { linux } from './linux';
 
 export type Fix = (base: Policy) => Policy;
+
+/** A fix layer: a known bug repaired, not a change of the policy's author (policyChanges). */
+const repair = (base: Policy, spec: PolicySpec): Policy => markNotAuthorsChange(definePolicy(base, spec));
 
 /** kernel-findings.md §1: mremap's fix-up clears the reservation state of the whole source VMA
  *  before splitting it. Fix: split off the moved range first, so only the moved piece is cleared
  *  (the remainder keeps its map and OWNER). */
 export const fixMremapPartialPrivate: Fix = (base) =>
-  definePolicy(base, {
+  repair(base, {
     name: 'fix/mremap-partial-private',
     description: 'mremap clears the reservation state of the moved piece only (kernel-findings §1, fix direction 1)',
     overrides: {
@@ -29,7 +32,7 @@ export const fixMremapPartialPrivate: Fix = (base) =>
  *  index) even when a fork child still maps the page, so Rsvd runs low until the child frees it.
  *  Fix: restore only a page this zap is unmapping for the last time (mapcount 1 before the zap). */
 export const fixRestoreReserveStillMapped: Fix = (base) =>
-  definePolicy(base, {
+  repair(base, {
     name: 'fix/restore-reserve-still-mapped',
     description: 'restore-on-zap only for pages no other process maps (kernel-findings §2, first fix direction)',
     overrides: {
@@ -44,7 +47,7 @@ export const fixRestoreReserveStillMapped: Fix = (base) =>
  *  releases the page to the buddy allocator in the same call, so Rsvd exceeds Free. Fix: a page
  *  freed with a reservation to restore goes back on the free list, surplus or not. */
 export const fixSurplusRestoreRelease: Fix = (base) =>
-  definePolicy(base, {
+  repair(base, {
     name: 'fix/surplus-restore-release',
     description: 'free_huge_folio keeps a page whose reservation it restores (I-3)',
     overrides: {
@@ -58,7 +61,7 @@ export const fixSurplusRestoreRelease: Fix = (base) =>
  *  the subpool's min_size pages back while `used` still counts the whole request, so they go to the
  *  global pool instead of the subpool's reserve. Fix: restore `used` first, then put them back. */
 export const fixFailedReserveMinSize: Fix = (base) =>
-  definePolicy(base, {
+  repair(base, {
     name: 'fix/failed-reserve-min-size',
     description: 'a failed reservation gives the min_size pages it took back to the subpool (k4)',
     overrides: {
@@ -75,7 +78,7 @@ export const fixFailedReserveMinSize: Fix = (base) =>
  *  the charge came from the min_size reserve. Fix: always undo the charge; a min_size page goes
  *  back to the reserve (as now), a plain quota charge only lowers used_hpages. */
 export const fixFailedFaultSizeQuota: Fix = (base) =>
-  definePolicy(base, {
+  repair(base, {
     name: 'fix/failed-fault-size-quota',
     description: 'a failed allocation gives its size= quota charge back (k5)',
     overrides: {
