@@ -9,6 +9,7 @@
  * shards equals the report of the unsharded run.
  */
 import type { Weights } from '../generator/commands';
+import type { GeneratorKind } from '../generator/arbitrary';
 import type { Policy } from '../model/policy';
 import { WorkerPool } from '../parallel/pool';
 import type { Invariant, Violation } from '../properties/invariant';
@@ -18,6 +19,7 @@ import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { checkProperty } from './check';
 import type { Label } from './label';
+import { addStats, emptyStats, sortedStats, weakness, type RunStats } from './coverage';
 
 export interface Unit {
   seed: number;
@@ -34,6 +36,9 @@ export interface CampaignSettings {
   runs: number;
   weights?: Weights;
   maxCommands?: number;
+  generator?: GeneratorKind;
+  /** Count every kernel function in the statistics. */
+  stats?: boolean;
   shortestBudget?: number;
 }
 
@@ -74,6 +79,8 @@ export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings
     runs: r.runs,
     unexpected: r.unexpected,
     interrupted: r.interrupted,
+    stats: sortedStats(r.stats),
+    ...(r.weak ? { weak: r.weak } : {}),
     violations: r.violations.map((v) => ({
       ...(v.knownBugs ? { knownBugs: v.knownBugs } : {}),
       ...(v.inseparable ? { inseparable: v.inseparable } : {}),
@@ -123,6 +130,10 @@ export interface PropertyReport {
   runs: number;
   unexpected: boolean;
   interrupted: boolean;
+  /** What the runs exercised, summed over seeds (absent in reports written before it existed). */
+  stats?: RunStats;
+  /** The property held, but the policy's own change was barely exercised: why (coverage.ts). */
+  weak?: string;
   violations: FoundRecord[];
 }
 
@@ -153,12 +164,17 @@ export function foldReports(invariants: readonly string[], entries: readonly Pro
       const old = best.get(labelKey(v));
       if (!old || better(v, old) < 0) best.set(labelKey(v), v);
     }
+    const status = mine.some((e) => e.status === 'violated') ? 'violated' : 'held';
+    const stats = mine.every((e) => e.stats) ? sortedStats(mine.reduce((a, e) => addStats(a, e.stats!), emptyStats())) : undefined;
+    const weak = status === 'held' && stats ? weakness(stats) : null;
     return [{
       id,
-      status: mine.some((e) => e.status === 'violated') ? 'violated' : 'held',
+      status,
       runs: mine.reduce((n, e) => n + e.runs, 0),
       unexpected: mine.some((e) => e.unexpected),
       interrupted: mine.some((e) => e.interrupted),
+      ...(stats ? { stats } : {}),
+      ...(weak ? { weak } : {}),
       violations: [...best.values()].sort(byRank),
     }];
   });

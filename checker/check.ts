@@ -10,10 +10,16 @@
  * new one; a fix that would erase the policy's own change is never used to explain a violation.
  */
 import fc from 'fast-check';
-import { scenarioArbitrary } from '../generator/arbitrary';
+import type { GeneratorKind } from '../generator/arbitrary';
 import { DEFAULT_WEIGHTS, type Weights } from '../generator/commands';
 import type { KnownBug } from '../model/policies/known-bugs';
 import { isExplained, Labeller, type Label } from './label';
+import { Probe, weakness, type RunStats } from './coverage';
+import { Corpus, Features, guidedArbitrary } from './guided';
+import { linux } from '../model/policies/linux';
+import { policyChanges } from '../model/policy';
+import { drawnArbitrary, type Drawn } from '../generator/arbitrary';
+import { firstDivergence } from './diff';
 import type { Policy } from '../model/policy';
 import type { Invariant, Violation } from '../properties/invariant';
 import { judgeOnModel } from '../properties/judge';
@@ -29,12 +35,19 @@ export interface CheckOptions {
   weights?: Weights;
   maxCommands?: number;
   minCommands?: number;
+  /** How scenarios are drawn (default swarm). */
+  generator?: GeneratorKind;
   knownBugs?: readonly KnownBug[];
   /** Called once per scenario tried (runs and shrink attempts), for progress display. */
   onTry?: () => void;
   /** Edges the search for a shorter counterexample may take after shrinking (explore/shortest.ts;
    *  default DEFAULT_SHORTEST_BUDGET, Infinity for a proof however long it takes, 0 to skip it). */
   shortestBudget?: number;
+  /** Count every kernel function in the statistics (by default only those the policy changes). */
+  stats?: boolean;
+  /** Stop at the first generated scenario that no known bug explains (all known fixes applied),
+   *  unshrunk and unlabelled: the bench's time to the first failure. */
+  findOnly?: boolean;
 }
 
 export interface FoundViolation extends Label {
@@ -53,6 +66,10 @@ export interface PropertyResult {
   /** A violation no known bug explains was found. */
   unexpected: boolean;
   interrupted: boolean;
+  /** What the generated runs exercised (checker/coverage.ts). */
+  stats: RunStats;
+  /** Set when the property held but the policy's own change was barely exercised: why. */
+  weak?: string;
 }
 
 function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | undefined {
@@ -61,16 +78,51 @@ function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | unde
 
 export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions): PropertyResult {
   const labeller = new Labeller(policy, opts.knownBugs);
-  const explained: KnownBug[] = [];
+  const explained: KnownBug[] = opts.findOnly ? [...labeller.usable] : [];
   const unexplained = labeller.unexplainedBy(inv, explained);
-  const result: PropertyResult = { id: inv.id, status: 'held', runs: 0, violations: [], unexpected: false, interrupted: false };
+  const changed = [...policyChanges(policy)];
+  const guided = opts.generator === 'guided';
+  // The probe watches the functions the policy changes (for the health check), or all of them
+  // for --stats and for guidance.
+  const probe = new Probe(policy, opts.stats || guided ? 'all' : changed, changed);
+  const corpus = guided ? new Corpus() : undefined;
+  // A user's change first: a guided search of a policy that changes something gives priority to
+  // scenarios on which it does not do what linux does.
+  const reference = guided && changed.length ? linux : undefined;
+  const result: PropertyResult = { id: inv.id, status: 'held', runs: 0, violations: [], unexpected: false, interrupted: false, stats: probe.stats };
   const deadline = opts.timeLimitMs !== undefined ? Date.now() + opts.timeLimitMs : undefined;
 
   // A scenario fails when it violates the invariant and no bug found so far explains it.
   const fails = (s: Scenario) => {
     opts.onTry?.();
-    return violates(policy, inv, s) !== undefined && unexplained(s);
+    return violates(probe.policy, inv, s) !== undefined && unexplained(s);
   };
+  // A generated run: judged once, counted in the statistics, offered to the corpus. After a
+  // round's first failure, fast-check only shrinks: those attempts are not counted.
+  let recording = true;
+  const run = (d: Drawn) => {
+    opts.onTry?.();
+    if (!recording) return !(violates(probe.policy, inv, d.scenario) !== undefined && unexplained(d.scenario));
+    probe.begin();
+    let j;
+    try {
+      j = judgeOnModel(d.scenario, probe.policy, [inv]);
+    } catch (e) {
+      probe.abandon();
+      throw e;
+    }
+    const features = corpus ? new Features() : undefined;
+    probe.end(d.scenario, j.trace, features ? (i, n, o) => features.fn(i, n, o) : undefined);
+    if (corpus && features) {
+      features.trace(d.scenario, j.trace);
+      const differs = reference !== undefined && firstDivergence(j.trace, judgeOnModel(d.scenario, reference, []).trace) !== null;
+      corpus.offer(d.genome, features.out, differs);
+    }
+    const bad = j.violations.has(inv.id) && unexplained(d.scenario);
+    if (bad) recording = false;
+    return !bad;
+  };
+  const genOpts = { weights: opts.weights ?? DEFAULT_WEIGHTS, maxCommands: opts.maxCommands, minCommands: opts.minCommands, swarm: opts.generator !== 'classic' };
 
   for (let round = 0; round <= labeller.registry.length; round++) {
     const remaining = deadline !== undefined ? deadline - Date.now() : undefined;
@@ -78,15 +130,24 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
       result.interrupted = true;
       break;
     }
-    const details = fc.check(fc.property(scenarioArbitrary({ weights: opts.weights ?? DEFAULT_WEIGHTS, maxCommands: opts.maxCommands, minCommands: opts.minCommands }), (s) => !fails(s)), {
+    recording = true;
+    const arbitrary = corpus ? guidedArbitrary(corpus, genOpts) : drawnArbitrary(genOpts);
+    const details = fc.check(fc.property(arbitrary, run), {
       numRuns: opts.runs,
       seed: opts.seed + round,
+      ...(opts.findOnly ? { endOnFailure: true } : {}),
       ...(remaining !== undefined ? { interruptAfterTimeLimit: remaining } : {}),
     });
     result.runs += details.numRuns;
     if (details.interrupted) result.interrupted = true;
     if (!details.failed || !details.counterexample) break;
-    let minimal = reduce(details.counterexample[0], fails);
+    if (opts.findOnly) {
+      const s = details.counterexample[0].scenario;
+      Object.assign(result, { status: 'violated', unexpected: true });
+      result.violations.push({ counterexample: s, violation: violates(policy, inv, s)! });
+      break;
+    }
+    let minimal = reduce(details.counterexample[0].scenario, fails);
     // Shrinking removes and simplifies steps, but cannot replace several steps by a different one
     // (a setPool folded into the setup, two mmaps into one): a breadth-first search over the
     // counterexample's scope finds the shortest, or proves this one is.
@@ -113,6 +174,10 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     // A label made only of bugs already fixed in the search cannot happen (the scenario broke the
     // invariant with all of them fixed); stop rather than search the same space again.
     if (explained.length === before) break;
+  }
+  if (result.status === 'held' && changed.length) {
+    const why = weakness(result.stats);
+    if (why) result.weak = why;
   }
   return result;
 }

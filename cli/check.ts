@@ -8,11 +8,14 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
 import { describeLabel, isExplained, labelBugs } from '../checker/label';
+import { addStats, emptyStats, type RunStats } from '../checker/coverage';
+import { formatChangeReach, formatStats } from '../reports/stats';
 import { campaignUnits, foldReports, parseShard, runUnits, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
 import { DEFAULT_SHORTEST_BUDGET, describeShortestSummary } from '../explore/shortest';
 import type { Policy } from '../model/policy';
 import { defaultWorkers } from '../parallel/pool';
 import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/commands';
+import { DEFAULT_GENERATOR, GENERATOR_KINDS, type GeneratorKind } from '../generator/arbitrary';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
 import { writeArtifacts } from '../reports/artifacts';
@@ -20,6 +23,7 @@ import { checkDocument } from '../reports/documents';
 import { formatScenario } from '../reports/scenario-json';
 import { UsageError } from './errors';
 import { loadPolicy } from './load';
+import { findPolicy } from '../model/policies';
 import type { Io } from './main';
 
 export interface CheckCliOptions {
@@ -32,6 +36,8 @@ export interface CheckCliOptions {
   json?: boolean;
   weights?: string;
   maxCommands?: string;
+  generator?: string;
+  stats?: boolean;
   save?: string;
   out?: string;
   shortest?: boolean;
@@ -44,6 +50,8 @@ export interface CheckCliOptions {
 export interface Report {
   format: 'hugecheck.report/1';
   policy: string;
+  /** The module file the policy was loaded from, as given (absent for a built-in policy). */
+  module?: string;
   /** The first seed; the campaign's seeds are `seeds`. */
   seed: number;
   seeds: number[];
@@ -52,7 +60,7 @@ export interface Report {
   /** The invariants of the campaign, in order. */
   invariants: string[];
   /** What else the replay of a search needs (omitted when default). */
-  settings: { weights?: string; maxCommands?: number; shortest?: boolean; shortestBudget?: number };
+  settings: { weights?: string; maxCommands?: number; generator?: GeneratorKind; shortest?: boolean; shortestBudget?: number };
   /** Present on a shard's report ("i/n"); a merged report has none. */
   shard?: string;
   timeLimited?: boolean;
@@ -62,6 +70,8 @@ export interface Report {
     runs: number;
     unexpected: boolean;
     interrupted: boolean;
+    stats?: RunStats;
+    weak?: string;
     violations: Array<FoundRecord & { replay: string }>;
   }>;
 }
@@ -75,12 +85,13 @@ function positiveInt(v: string, flag: string, min = 1): number {
 }
 
 /** The command that replays the search of one seed and one property. */
-export function replayCommand(r: Pick<Report, 'policy' | 'runs' | 'settings'>, seed: number, id: string): string {
+export function replayCommand(r: Pick<Report, 'policy' | 'module' | 'runs' | 'settings'>, seed: number, id: string): string {
   const st = r.settings;
   return (
-    `hugecheck check --policy ${r.policy} --seed ${seed} --runs ${r.runs} --property ${id}` +
+    `hugecheck check --policy ${r.module ?? r.policy} --seed ${seed} --runs ${r.runs} --property ${id}` +
     (st.weights ? ` --weights ${st.weights}` : '') +
     (st.maxCommands !== undefined ? ` --max-commands ${st.maxCommands}` : '') +
+    (st.generator !== undefined ? ` --generator ${st.generator}` : '') +
     (st.shortest ? ' --shortest' : st.shortestBudget !== undefined ? ` --shortest-budget ${st.shortestBudget}` : '')
   );
 }
@@ -116,6 +127,8 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
       throw new UsageError(`--weights: ${(e as Error).message}`);
     }
   }
+  const generator = (opts.generator ?? DEFAULT_GENERATOR) as GeneratorKind;
+  if (!GENERATOR_KINDS.includes(generator)) throw new UsageError(`--generator must be one of ${GENERATOR_KINDS.join(', ')}, got "${opts.generator}"`);
   const invariants: Invariant[] = (opts.property ?? []).length
     ? opts.property!.map((id) => findInvariant(id) ?? fail(`unknown property "${id}" (known: ${CATALOGUE.map((i) => i.id).join(', ')})`))
     : [...CATALOGUE];
@@ -128,6 +141,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
   const base: Omit<Report, 'properties'> = {
     format: 'hugecheck.report/1',
     policy: policy.name,
+    ...(findPolicy(opts.policy) ? {} : { module: opts.policy }),
     seed,
     seeds,
     runs,
@@ -135,6 +149,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     settings: {
       ...(opts.weights ? { weights: opts.weights } : {}),
       ...(maxCommands !== undefined ? { maxCommands } : {}),
+      ...(generator !== DEFAULT_GENERATOR ? { generator } : {}),
       ...(opts.shortest ? { shortest: true } : opts.shortestBudget !== undefined ? { shortestBudget } : {}),
     },
     ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
@@ -145,7 +160,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     policyRef: opts.policy,
     policy,
     units,
-    settings: { runs, weights, ...(maxCommands !== undefined ? { maxCommands } : {}), shortestBudget },
+    settings: { runs, weights, ...(maxCommands !== undefined ? { maxCommands } : {}), ...(generator !== DEFAULT_GENERATOR ? { generator } : {}), ...(opts.stats ? { stats: true } : {}), shortestBudget },
     workers,
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
     onUnitStart: (u, k) => progress?.start(`${u.invariant}${repeat > 1 ? ` seed ${u.seed}` : ''}`, k),
@@ -153,7 +168,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
   });
   progress?.done();
   const report: Report = { ...base, properties: reportProperties(base, results) };
-  return printReport(report, io, { policy, policyArg: opts.policy, json: opts.json, save: opts.save, out: opts.out, units: units.length, workers });
+  return printReport(report, io, { policy, policyArg: opts.policy, json: opts.json, save: opts.save, out: opts.out, units: units.length, workers, stats: opts.stats });
 }
 
 export interface PrintOptions {
@@ -164,6 +179,8 @@ export interface PrintOptions {
   out?: string;
   units?: number;
   workers?: number;
+  /** Print the statistics table. */
+  stats?: boolean;
   /** merge: the files the report was merged from. */
   mergedFrom?: string[];
 }
@@ -207,12 +224,12 @@ export function printReport(report: Report, io: Io, o: PrintOptions): number {
   for (const p of report.properties) {
     const known = [...new Set(p.violations.filter(isExplained).map((v) => v.knownBugs!.join(' + ')))];
     const inseparable = p.violations.filter((v) => v.inseparable).map((v) => v.inseparable!.bugs.join(' + '));
-    const status = p.unexpected ? c.red(c.bold('VIOLATED')) : p.status === 'violated' ? c.yellow('known   ') : c.green('held    ');
+    const status = p.unexpected ? c.red(c.bold('VIOLATED')) : p.status === 'violated' ? c.yellow('known   ') : p.weak ? c.yellow('weak    ') : c.green('held    ');
     const what = p.unexpected
       ? `${inseparable.length ? `a violation not separable from known bug ${inseparable.join(', ')} (the policy changes what its fix replaces)` : 'a violation no known bug explains'}${known.length ? ` (also known: ${known.join(', ')})` : ''}`
       : p.status === 'violated'
         ? `only by known kernel bugs: ${known.join(', ')}`
-        : `held over ${p.runs} runs${p.interrupted ? ' (time limit)' : ''}`;
+        : `held over ${p.runs} runs${p.interrupted ? ' (time limit)' : ''}${p.weak ? `, but the policy's change was barely exercised: ${p.weak}` : ''}`;
     io.out(`  ${status}  ${p.id.padEnd(width)}  ${what}\n`);
   }
   for (const p of report.properties) {
@@ -230,11 +247,15 @@ export function printReport(report: Report, io: Io, o: PrintOptions): number {
       io.out(file ? `  run it: hugecheck run ${file} --policy ${o.policyArg}\n` : `  run it: save it to a file, then hugecheck run FILE --policy ${o.policyArg} (or use --save DIR)\n`);
     }
   }
+  const summed = report.properties.every((p) => p.stats) ? report.properties.reduce((a, p) => addStats(a, p.stats!), emptyStats()) : undefined;
+  if (summed && summed.changed.length) io.out(`\n${formatChangeReach(summed)}\n`);
+  if (summed && o.stats) io.out(`\n${formatStats(summed, report.properties.length)}\n`);
   const held = report.properties.filter((p) => p.status === 'held').length;
   const knownOnly = report.properties.filter((p) => p.status === 'violated' && !p.unexpected).length;
   const bad = report.properties.filter((p) => p.unexpected).length;
   if (written.length) io.out(`\nwrote ${written.length} files to ${o.out} (per counterexample: .json, .md, .html, .c, .test.ts; and report.md, report.html)\n`);
-  io.out(`\n${held} held, ${knownOnly} violated by known kernel bugs only, ${bad} with an unexpected violation\n`);
+  const weak = report.properties.filter((p) => p.status === 'held' && p.weak).length;
+  io.out(`\n${held} held${weak ? ` (${weak} weak: the policy's change barely exercised)` : ''}, ${knownOnly} violated by known kernel bugs only, ${bad} with an unexpected violation\n`);
   return unexpected ? 1 : 0;
 }
 
