@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
+import { diffPolicyCommand } from './diff-policy';
 import { fuzzCommand } from './fuzz';
 import { Interrupted } from './kernel-session';
 import { KernelError, KernelRefused } from '../kernel/session';
@@ -42,6 +43,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--time-limit <seconds>', 'stop after this long (runs done then depend on the machine)')
     .option('--weights <list>', 'command weights over the defaults, e.g. fork=10,mount=0')
     .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
+    .option('--stats', 'print what the runs exercised: steps and results per op, and per kernel function the runs that reached it, its calls and outcomes')
+    .option('--generator <kind>', 'how scenarios are drawn: swarm (each scenario its own op kinds and options), classic (every kind, default options) or guided (swarm plus a coverage-guided corpus)', 'swarm')
     .option('--shortest', 'search each counterexample\'s scope however long it takes (by default the search stops after --shortest-budget scenarios)')
     .option('--shortest-budget <n>', 'scenarios the search for a shorter counterexample may run after shrinking (0: no search)', undefined)
     .option('--repeat <k>', 'check under k seeds in a row (seed, seed+1, ...): a longer campaign that shards and workers split', '1')
@@ -145,6 +148,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--json', 'print the divergence as JSON')
     .action(async (file: string, opts) => {
       code = await diffCommand(file, opts, io);
+    });
+  program
+    .command('diff-policy')
+    .description('the minimal scenarios on which two policies\' traces differ, one per kind of first difference')
+    .requiredOption('--policy <name>', 'the policy (a built-in name or a module ./my-policy.ts)')
+    .option('--against <name>', 'the policy to compare it with', 'linux')
+    .option('--runs <n>', 'generated scenarios per search', '1000')
+    .option('--seed <n>', 'random seed (default: a fresh one, printed)')
+    .option('--max <n>', 'distinct differences (op and field of the first differing step) to find at most', '5')
+    .option('--weights <list>', 'command weights over the defaults, e.g. fork=10,mount=0')
+    .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
+    .option('--save <dir>', 'write each minimal scenario to DIR (expect = what --policy does)')
+    .option('--json', 'print the result (hugecheck.diff-policy/1)')
+    .action((opts) => {
+      code = diffPolicyCommand(opts, io);
     });
   program
     .command('fuzz')
