@@ -14,9 +14,11 @@ const pages = fc.integer({ min: 1, max: 3 });
  * of almost never.
  */
 export interface OptionDial {
-  /** How often a rare option (MAP_NORESERVE, MAP_POPULATE, MADV_REMOVE, a growing move) is set:
-   *  0 never, 1 one time in five, 2 one time in two. */
-  rare: 0 | 1 | 2;
+  /** How often each rare option is set: MAP_NORESERVE, MAP_POPULATE, MADV_REMOVE. 0 never,
+   *  1 one time in five (the classic generator), 2 always. */
+  noreserve: 0 | 1 | 2;
+  populate: 0 | 1 | 2;
+  remove: 0 | 1 | 2;
   /** mmap's sharing: 0 private only, 1 either, 2 shared only. */
   share: 0 | 1 | 2;
   /** What an mmap maps: 0 anonymous only, 1 a file half the time, 2 a file four times in five. */
@@ -27,15 +29,14 @@ export interface OptionDial {
   write: 0 | 1 | 2;
 }
 
-export const DEFAULT_OPTIONS: OptionDial = { rare: 1, share: 1, file: 1, prot: 1, write: 1 };
+export const DEFAULT_OPTIONS: OptionDial = { noreserve: 1, populate: 1, remove: 1, share: 1, file: 1, prot: 1, write: 1 };
 
 const flag = (dial: 0 | 1 | 2, one: fc.Arbitrary<boolean>) => (dial === 0 ? fc.constant(false) : dial === 2 ? fc.constant(true) : one);
-const rareFlag = (rare: 0 | 1 | 2) => (rare === 0 ? fc.constant(false) : fc.integer({ min: 0, max: rare === 1 ? 4 : 1 }).map((n) => n === 0));
+const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
 
 type Arbs = { [K in CommandKind]: fc.Arbitrary<Extract<Command, { k: K }>> };
 
 function buildArbs(o: OptionDial): Arbs {
-  const rarely = rareFlag(o.rare);
   const prot = o.prot === 0 ? fc.constant<'rw' | 'r' | 'none'>('rw') : fc.constantFrom<'rw' | 'r' | 'none'>('rw', 'rw', 'rw', 'r', 'none');
   const file = o.file === 0 ? fc.constant(null) : fc.option(sel, { nil: null, freq: o.file === 1 ? 2 : 5 });
   return {
@@ -49,25 +50,25 @@ function buildArbs(o: OptionDial): Arbs {
     fallocate: fc.record({ k: fc.constant('fallocate' as const), f: sel, offset: fc.nat(2), pages, punch: fc.boolean() }),
     mmap: fc.record({
       k: fc.constant('mmap' as const), p: sel, pages, shared: flag(o.share, fc.boolean()), file,
-      offset: fc.nat(1), noreserve: rarely, populate: rarely, prot,
+      offset: fc.nat(1), noreserve: flag(o.noreserve, rarely), populate: flag(o.populate, rarely), prot,
     }),
     munmap: fc.record({ k: fc.constant('munmap' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3) }),
     mremap: fc.record({ k: fc.constant('mremap' as const), p: sel, m: sel, offset: fc.nat(3), oldPages: fc.nat(3), newPages: fc.nat(3), move: fc.boolean() }),
-    madvise: fc.record({ k: fc.constant('madvise' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), remove: rarely }),
+    madvise: fc.record({ k: fc.constant('madvise' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), remove: flag(o.remove, rarely) }),
     mprotect: fc.record({ k: fc.constant('mprotect' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), prot }),
     touch: fc.record({ k: fc.constant('touch' as const), p: sel, m: sel, page: fc.nat(3), write: flag(o.write, fc.boolean()) }),
     fork: fc.record({ k: fc.constant('fork' as const), p: sel }),
     exit: fc.record({ k: fc.constant('exit' as const), p: sel }),
-    shmget: fc.record({ k: fc.constant('shmget' as const), pages, noreserve: rarely }),
+    shmget: fc.record({ k: fc.constant('shmget' as const), pages, noreserve: flag(o.noreserve, rarely) }),
     shmat: fc.record({ k: fc.constant('shmat' as const), p: sel, seg: sel }),
     shmrm: fc.record({ k: fc.constant('shmrm' as const), seg: sel }),
   };
 }
 
-/** The per-kind arbitraries of each option dial, built once (there are 108 dials). */
+/** The per-kind arbitraries of each option dial, built once per dial in use. */
 const ARBS_CACHE = new Map<string, Arbs>();
 function arbsFor(o: OptionDial): Arbs {
-  const key = `${o.rare}${o.share}${o.file}${o.prot}${o.write}`;
+  const key = `${o.noreserve}${o.populate}${o.remove}${o.share}${o.file}${o.prot}${o.write}`;
   let a = ARBS_CACHE.get(key);
   if (!a) ARBS_CACHE.set(key, (a = buildArbs(o)));
   return a;
@@ -121,7 +122,10 @@ export function swarmConfigArbitrary(weights: Weights = DEFAULT_WEIGHTS): fc.Arb
   // Each kind's coin: kept when a draw from 0..999 falls below its probability.
   const coins = fc.tuple(...kinds.map(() => fc.integer({ min: 0, max: 999 })));
   const dial: fc.Arbitrary<OptionDial> = fc.record({
-    rare: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
+    // The rare options stay rare more often than not: one dial in four sets one always.
+    noreserve: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2),
+    populate: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2),
+    remove: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2),
     share: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
     file: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
     prot: fc.constantFrom<0 | 1>(0, 1),
