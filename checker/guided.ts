@@ -1,7 +1,7 @@
 /**
  * Coverage-guided generation, in the manner of AFL and syzkaller but on the model: a scenario that
  * reaches coverage no earlier one reached joins a corpus, and later scenarios are either drawn
- * fresh (swarm generation) or made by mutating a corpus entry (delete, insert, duplicate or change
+ * fresh or made by mutating a corpus entry (delete, insert, duplicate or change
  * a command, splice two entries, a new setup).
  *
  * Coverage is a set of features: each named kernel function that ran, its outcome classes, its call
@@ -126,7 +126,7 @@ function sameKindArgs(old: Command, fresh: Command): Partial<Command> {
 }
 
 /**
- * Scenarios for a guided search: half fresh (swarm), half mutated from the corpus once it has
+ * Scenarios for a guided search: half fresh (as the options say), half mutated from the corpus once it has
  * entries; a mutated scenario starts from a priority entry half the time when there are any.
  */
 export function guidedArbitrary(corpus: Corpus, opts: GeneratorOptions = {}): fc.Arbitrary<Drawn> {

@@ -44,7 +44,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--weights <list>', 'command weights over the defaults, e.g. fork=10,mount=0')
     .option('--max-commands <n>', 'longest generated scenario, in commands (default 50)')
     .option('--stats', 'print what the runs exercised: steps and results per op, and per kernel function the runs that reached it, its calls and outcomes')
-    .option('--generator <kind>', 'how scenarios are drawn: swarm (each scenario its own op kinds and options), classic (every kind, default options) or guided (swarm plus a coverage-guided corpus)', 'swarm')
+    .option('--generator <kind>', 'how scenarios are drawn: classic (every kind, default options), swarm (each scenario its own op kinds and options) or guided (classic plus a coverage-guided corpus)', 'classic')
     .option('--shortest', 'search each counterexample\'s scope however long it takes (by default the search stops after --shortest-budget scenarios)')
     .option('--shortest-budget <n>', 'scenarios the search for a shorter counterexample may run after shrinking (0: no search)', undefined)
     .option('--repeat <k>', 'check under k seeds in a row (seed, seed+1, ...): a longer campaign that shards and workers split', '1')

@@ -21,8 +21,8 @@ const mmaps = (s: { steps: Array<{ op: string; share?: string; noreserve?: boole
 
 describe('swarm generation', () => {
   test('the same seed draws the same scenarios; every one is valid', () => {
-    const a = fc.sample(scenarioArbitrary(), { numRuns: 200, seed: 9 });
-    expect(fc.sample(scenarioArbitrary(), { numRuns: 200, seed: 9 })).toEqual(a);
+    const a = fc.sample(scenarioArbitrary({ swarm: true }), { numRuns: 200, seed: 9 });
+    expect(fc.sample(scenarioArbitrary({ swarm: true }), { numRuns: 200, seed: 9 })).toEqual(a);
     for (const s of a) validateScenario(JSON.parse(JSON.stringify(s)));
   });
 
@@ -45,7 +45,7 @@ describe('swarm generation', () => {
   });
 
   test('drawn scenarios carry the commands they resolve from', () => {
-    for (const d of fc.sample(drawnArbitrary({ maxCommands: 10 }), { numRuns: 50, seed: 5 })) expect(d.scenario.steps.length).toBeLessThanOrEqual(d.genome.cmds.length);
+    for (const d of fc.sample(drawnArbitrary({ maxCommands: 10, swarm: true }), { numRuns: 50, seed: 5 })) expect(d.scenario.steps.length).toBeLessThanOrEqual(d.genome.cmds.length);
   });
 });
 
@@ -109,7 +109,7 @@ describe('coverage-guided generation', () => {
 
   test('guided runs reach a rarely reached change far more often, deterministically', () => {
     const inv = findInvariant('admission')!;
-    const swarm = checkProperty(noSteal, inv, { runs: 1000, seed: 1, generator: 'swarm' });
+    const swarm = checkProperty(noSteal, inv, { runs: 1000, seed: 1, generator: 'classic' });
     const guided = checkProperty(noSteal, inv, { runs: 1000, seed: 1, generator: 'guided', shortestBudget: 0 });
     const reach = (r: typeof swarm) => r.stats.functions.unmapRefPrivate?.scenarios ?? 0;
     expect(reach(guided)).toBeGreaterThan(5 * Math.max(1, reach(swarm)));
@@ -127,10 +127,10 @@ describe('coverage-guided generation', () => {
   test('--generator is checked and recorded in the replay line', async () => {
     const bad = await runCli('check', '--generator', 'afl', '--runs', '10');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--generator must be one of swarm, classic, guided, got "afl"/);
-    const r = await runCli('check', '--policy', 'bug/B12-fork-cow-owner', '--seed', '1', '--runs', '300', '--property', 'owner-never-faults', '--generator', 'classic', '--json');
+    expect(bad.err).toMatch(/--generator must be one of classic, swarm, guided, got "afl"/);
+    const r = await runCli('check', '--policy', 'bug/B12-fork-cow-owner', '--seed', '1', '--runs', '300', '--property', 'owner-never-faults', '--generator', 'swarm', '--json');
     const report = JSON.parse(r.out);
-    expect(report.settings.generator).toBe('classic');
-    expect(report.properties[0].violations.find((v: { knownBugs?: string[] }) => !v.knownBugs).replay).toMatch(/--generator classic$/);
+    expect(report.settings.generator).toBe('swarm');
+    expect(report.properties[0].violations.find((v: { knownBugs?: string[] }) => !v.knownBugs).replay).toMatch(/--generator swarm$/);
   });
 });
