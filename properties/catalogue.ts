@@ -9,9 +9,11 @@ import { ownerNeverFaults } from './invariants/owner-never-faults';
 import { poolConservation } from './invariants/pool-conservation';
 import { privateIsolation } from './invariants/private-isolation';
 import { quiescentClean } from './invariants/quiescent-clean';
+import { quotaQuiescent } from './invariants/quota-quiescent';
 import { reserveBacked } from './invariants/reserve-backed';
 import { resizeKeepsReservations } from './invariants/resize-keeps-reservations';
 import { sharedNeverFaults } from './invariants/shared-never-faults';
+import { stealOnlyWhenNeeded } from './invariants/steal-only-when-needed';
 import { subpoolBounds } from './invariants/subpool-bounds';
 import { unreservedIsolation } from './invariants/unreserved-isolation';
 
@@ -30,6 +32,8 @@ export const CATALOGUE: readonly Invariant[] = [
   eofSigbus,
   subpoolBounds,
   resizeKeepsReservations,
+  quotaQuiescent,
+  stealOnlyWhenNeeded,
 ];
 
 export function findInvariant(id: string): Invariant | undefined {

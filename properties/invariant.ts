@@ -46,4 +46,15 @@ export function firstStep(t: TraceView, bad: (f: StepFacts) => string | null): V
   return null;
 }
 
+/** nr_overcommit_hugepages before each step, from the scenario itself (setup, then setOvercommit). */
+export function overcommitBefore(t: TraceView): number[] {
+  const out: number[] = [];
+  let o = t.scenario.setup.nr_overcommit_hugepages;
+  for (const s of t.scenario.steps) {
+    out.push(o);
+    if (s.op === 'setOvercommit') o = s.pages;
+  }
+  return out;
+}
+
 export const fmtCounters = (c: Counters) => `[Total ${c.total} Free ${c.free} Rsvd ${c.rsvd} Surp ${c.surp}]`;

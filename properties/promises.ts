@@ -59,6 +59,9 @@ export interface MapState {
   resvUnknown: Set<number>;
   /** Private pages present in this process. */
   priv: Map<number, PrivatePage>;
+  /** Non-owner mappings: per page this process holds, the steps at which the owner's copy-on-write
+   *  of the page may have taken it back (unmap_ref_private, R-4.7). */
+  takenBack: Map<number, number[]>;
 }
 
 export interface TouchFacts {
@@ -85,6 +88,11 @@ export interface TouchFacts {
   mustConsume?: 0 | 1;
   /** The touch cannot allocate (the page is present and the access needs no copy). */
   noAlloc: boolean;
+  /** The mount of the object ("default" for anonymous mappings and segments). */
+  mount: string;
+  /** A non-owner private mapping's page this process holds: the steps at which the owner's
+   *  copy-on-write of it may have taken it back (R-4.7). Absent when there were none. */
+  takenBackBy?: number[];
 }
 
 export interface StepFacts {
@@ -95,8 +103,15 @@ export interface StepFacts {
   after: Counters;
   mountsBefore: Record<string, MountStat>;
   touch?: TouchFacts;
-  /** A reserving request (mmap/shmget/mount min_size) and how many pages it may need at most. */
-  reservation?: { pages: number; sizeLimited: boolean; bfreeBefore: number | null };
+  /** A reserving request (mmap/shmget/mount min_size) and how many pages it may need at most;
+   *  `subpoolReserve`: at least this many of them the mount's min_size reserve gives (R-1.1), so the
+   *  pool need not: min_size minus the blocks statfs shows used (I-10), or all of min_size on a
+   *  mount without size= while nothing on it holds the subpool; 0 when not known. */
+  reservation?: { pages: number; sizeLimited: boolean; bfreeBefore: number | null; subpoolReserve: number };
+  /** Mounts other than "default" on which nothing holds the subpool after this step: no file on
+   *  them with a page or a reserved index, no process mapping one of their files (I-9, H3). Absent
+   *  while there is no such mount. */
+  idleMounts?: string[];
 }
 
 const DEFAULT_MOUNTS: Record<string, MountStat> = { default: { blocks: null, bfree: null } };
@@ -113,6 +128,20 @@ export interface PromiseState {
   mounts: ReadonlyMap<string, { min: boolean; size: boolean }>;
 }
 
+interface MountInfo {
+  min: boolean;
+  size: boolean;
+  /** min_size= in pages (0 when not given). */
+  minPages: number;
+}
+
+/** The mapping still maps some page (a VMA of it exists in the process). */
+function mapsSomething(ms: MapState): boolean {
+  const n = Math.max(ms.pages, ms.prot.length);
+  for (let p = 0; p < n; p++) if (!ms.unmapped.has(p)) return true;
+  return false;
+}
+
 export function trackPromisesState(scenario: Scenario, initial: Counters, steps: Observation[]): { facts: StepFacts[]; state: PromiseState } {
   const t = new Tracker(scenario);
   const facts = t.run(initial, steps);
@@ -123,7 +152,10 @@ class Tracker {
   private procs = new Map<string, Map<string, MapState>>([['p0', new Map()]]);
   private files = new Map<string, Obj>();
   private segs = new Map<string, Obj>();
-  private mounts = new Map<string, { min: boolean; size: boolean }>([['default', { min: false, size: false }]]);
+  private mounts = new Map<string, MountInfo>([['default', { min: false, size: false, minPages: 0 }]]);
+  /** Per process: mappings whose name a later mmap, mremap or shmat took while they still mapped
+   *  something; their VMAs live on until the process exits. */
+  private orphans = new Map<string, MapState[]>();
   private gen = 0;
 
   constructor(private scenario: Scenario) {}
@@ -140,11 +172,35 @@ class Tracker {
       const obs = steps[index]!;
       const facts: StepFacts = { index, step, obs, before, after: obs.counters, mountsBefore };
       this.apply(step, obs, facts);
+      if (this.subpools > 0) facts.idleMounts = this.idleMounts();
       out.push(facts);
       before = obs.counters;
       mountsBefore = obs.mounts;
     });
     return out;
+  }
+
+  /** How many live mounts there are besides "default" (only they can have a subpool). */
+  private get subpools(): number {
+    return this.mounts.size - 1;
+  }
+
+  private idleMounts(): string[] {
+    const out: string[] = [];
+    for (const name of this.mounts.keys()) if (name !== 'default' && this.idle(name)) out.push(name);
+    return out;
+  }
+
+  /** Nothing holds the subpool of `mount`: no file on it has a page-cache page or a reserved index
+   *  (nor one in an unknown state), and no process maps one of its files. An unlinked file is
+   *  evicted once unmapped, so only its mappings can hold it. */
+  private idle(mount: string): boolean {
+    for (const o of this.files.values()) if (o.mount === mount && o.resv.size > 0) return false;
+    for (const [proc, maps] of this.procs) {
+      for (const ms of maps.values()) if (ms.obj.mount === mount && mapsSomething(ms)) return false;
+      for (const ms of this.orphans.get(proc) ?? []) if (ms.obj.mount === mount && mapsSomething(ms)) return false;
+    }
+    return true;
   }
 
   private newObj(kind: Obj['kind'], size: number, mount: string): Obj {
@@ -158,11 +214,18 @@ class Tracker {
   private mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean, noreserve = false): MapState {
     const ms: MapState = {
       proc, obj, shared, base, pages, prot: new Array(pages).fill(prot), unmapped: new Set(), owner, noreserve,
-      lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(),
+      lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(),
     };
     const maps = this.procs.get(proc)!;
     const old = maps.get(name);
-    if (old) old.obj.mappings.delete(old);
+    if (old) {
+      old.obj.mappings.delete(old);
+      if (mapsSomething(old)) {
+        const list = this.orphans.get(proc) ?? [];
+        list.push(old);
+        this.orphans.set(proc, list);
+      }
+    }
     maps.set(name, ms);
     obj.mappings.add(ms);
     return ms;
@@ -176,8 +239,8 @@ class Tracker {
       case 'setOvercommit':
         return;
       case 'mount': {
-        if (step.minSize !== undefined) f.reservation = { pages: step.minSize, sizeLimited: false, bfreeBefore: null };
-        if (ok) this.mounts.set(step.mount, { min: step.minSize !== undefined && step.minSize > 0, size: step.size !== undefined });
+        if (step.minSize !== undefined) f.reservation = { pages: step.minSize, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
+        if (ok) this.mounts.set(step.mount, { min: step.minSize !== undefined && step.minSize > 0, size: step.size !== undefined, minPages: step.minSize ?? 0 });
         return;
       }
       case 'umount':
@@ -230,12 +293,35 @@ class Tracker {
           if (!o) return;
           obj = o;
           const sp = this.mounts.get(o.mount);
-          f.reservation = step.noreserve ? undefined : { pages: step.pages, sizeLimited: Boolean(sp?.size), bfreeBefore: f.mountsBefore[o.mount]?.bfree ?? null };
+          if (!step.noreserve) {
+            const st = f.mountsBefore[o.mount];
+            let subpoolReserve = 0;
+            if (sp && sp.minPages > 0) {
+              if (st && st.blocks !== null && st.bfree !== null) subpoolReserve = Math.max(0, sp.minPages - (st.blocks - st.bfree));
+              else if (this.idle(o.mount)) subpoolReserve = sp.minPages;
+            }
+            f.reservation = { pages: step.pages, sizeLimited: Boolean(sp?.size), bfreeBefore: st?.bfree ?? null, subpoolReserve };
+          }
         } else {
           obj = this.newObj('anon', step.pages, 'default');
-          if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null };
+          if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
         }
-        if (!ok) return;
+        if (!ok) {
+          // A failed shared mmap of a file that changed something (a policy that populates or
+          // reserves before it gives up) may have left pages or reservations in the file: which is
+          // not known.
+          const a = f.after;
+          const b = f.before;
+          const changed = a.total !== b.total || a.free !== b.free || a.rsvd !== b.rsvd || a.surp !== b.surp || obs.mounts[obj.mount]?.bfree !== f.mountsBefore[obj.mount]?.bfree;
+          if (step.file !== undefined && step.share === 'shared' && changed) {
+            for (let i = step.offset; i < step.offset + step.pages; i++) {
+              if (obj.resv.get(i) === 'present') continue;
+              obj.resv.set(i, 'unknown');
+              obj.dataUnknown.add(i);
+            }
+          }
+          return;
+        }
         const shared = step.share === 'shared';
         const ms = this.mapState(step.proc, step.map, obj, shared, step.offset, step.pages, step.prot, !shared && !step.noreserve, step.noreserve);
         const to = step.offset + step.pages;
@@ -269,6 +355,7 @@ class Tracker {
         for (let p = step.offset; p < step.offset + step.pages; p++) {
           ms.unmapped.add(p);
           ms.priv.delete(p);
+          ms.takenBack.delete(p);
         }
         return;
       }
@@ -314,6 +401,8 @@ class Tracker {
           if (ms.lostReservation.has(src)) moved.lostReservation.add(p);
           if (ms.consumed.has(src)) moved.consumed.add(p);
           if (ms.resvUnknown.has(src)) moved.resvUnknown.add(p);
+          const tb = ms.takenBack.get(src);
+          if (tb) moved.takenBack.set(p, tb);
         }
         grow(moved, 0);
         if (step.to !== step.map) {
@@ -323,6 +412,7 @@ class Tracker {
         for (let p = from; p < from + step.oldPages; p++) {
           ms.unmapped.add(p);
           ms.priv.delete(p);
+          ms.takenBack.delete(p);
         }
         return;
       }
@@ -364,7 +454,7 @@ class Tracker {
         for (const [name, ms] of parent) {
           const c: MapState = {
             ...ms, proc: step.child, prot: [...ms.prot], unmapped: new Set(ms.unmapped), owner: false,
-            lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(),
+            lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(ms.takenBack),
           };
           for (const [p, pp] of ms.priv) {
             const shared = pp.kind === 'own' ? { ...pp, exclusive: false } : pp;
@@ -375,6 +465,8 @@ class Tracker {
           ms.obj.mappings.add(c);
         }
         this.procs.set(step.child, child);
+        const orphans = this.orphans.get(step.proc);
+        if (orphans) this.orphans.set(step.child, [...orphans]);
         return;
       }
       case 'exit': {
@@ -382,10 +474,11 @@ class Tracker {
         if (!maps || !ok) return;
         for (const ms of maps.values()) ms.obj.mappings.delete(ms);
         this.procs.delete(step.proc);
+        this.orphans.delete(step.proc);
         return;
       }
       case 'shmget': {
-        if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null };
+        if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
         if (!ok) return;
         const o = this.newObj('shm', step.pages, 'default');
         if (!step.noreserve) for (let i = 0; i < step.pages; i++) {
@@ -412,6 +505,7 @@ class Tracker {
     const pp = ms.priv.get(p);
     if (!pp) return;
     ms.priv.delete(p);
+    ms.takenBack.delete(p);
     if (!ms.owner) return;
     if (pp.kind === 'cache') return; // a page-cache page: the owner's reservation is untouched
     if (pp.kind === 'unknown') {
@@ -465,7 +559,7 @@ class Tracker {
     const beyondEof = idx >= o.size;
     const rs = o.resv.get(idx);
     const t: TouchFacts = {
-      proc, map, page, write, shared: ms.shared, objKind: o.kind, idx, beyondEof, segv, noAlloc: false,
+      proc, map, page, write, shared: ms.shared, objKind: o.kind, idx, beyondEof, segv, noAlloc: false, mount: o.mount,
       cached: rs === 'present' ? 'yes' : rs === 'unknown' ? 'unknown' : 'no',
       ownerGuaranteed: ms.owner && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page),
       sharedGuaranteed: ms.shared && o.guaranteed.has(idx),
@@ -491,6 +585,23 @@ class Tracker {
     }
     // Private mapping.
     const pp = ms.priv.get(page);
+    if (!ms.owner && pp?.kind === 'own') {
+      const by = ms.takenBack.get(page);
+      if (by) t.takenBackBy = by;
+    }
+    // The owner's write to an anonymous page it may share with descendants: if its copy-on-write
+    // finds no page, unmap_ref_private takes the page back from every non-owner private mapping
+    // that maps it (R-4.7). Which ones share it is not tracked: every one holding an inherited
+    // (not exclusive) page at this file index is a candidate.
+    if (ms.owner && write && segv !== true && ((pp?.kind === 'own' && !pp.exclusive) || pp?.kind === 'unknown')) {
+      for (const other of o.mappings) {
+        if (other === ms || other.shared || other.owner) continue;
+        const q = idx - other.base;
+        if (q < 0 || (q >= other.pages && other.prot[q] === undefined) || other.unmapped.has(q)) continue;
+        const op = other.priv.get(q);
+        if (op?.kind === 'own' && !op.exclusive) other.takenBack.set(q, [...(other.takenBack.get(q) ?? []), f.index]);
+      }
+    }
     const cached = o.resv.get(idx) === 'present';
     const cacheUnknown = o.resv.get(idx) === 'unknown';
     const reservedOwner = ms.owner && !ms.consumed.has(page) && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page);
@@ -522,6 +633,7 @@ class Tracker {
     if (write) {
       const wasShared = pp?.kind === 'own' && !pp.exclusive;
       ms.priv.set(page, { kind: 'own', value: value!, exclusive: true });
+      ms.takenBack.delete(page); // a copy of its own now
       if (ms.owner && !wasShared && pp?.kind !== 'own') {
         if (t.mustConsume === 1 || reservedOwner) ms.consumed.add(page);
       }

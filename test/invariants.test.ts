@@ -47,7 +47,8 @@ describe('the catalogue', () => {
     const ids = CATALOGUE.map((i) => i.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ['counters-nonnegative', 'reserve-backed', 'pool-conservation', 'quiescent-clean', 'owner-never-faults', 'shared-never-faults', 'admission',
-      'unreserved-isolation', 'exact-consumption', 'error-atomicity', 'private-isolation', 'eof-sigbus', 'subpool-bounds', 'resize-keeps-reservations']) {
+      'unreserved-isolation', 'exact-consumption', 'error-atomicity', 'private-isolation', 'eof-sigbus', 'subpool-bounds', 'resize-keeps-reservations',
+      'quota-quiescent', 'steal-only-when-needed']) {
       expect(ids).toContain(id);
     }
   });

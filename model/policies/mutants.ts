@@ -4,6 +4,7 @@
  */
 import type { Kernel } from '../kernel';
 import { definePolicy, type Policy } from '../policy';
+import { regionChg } from '../resv';
 import { linux } from './linux';
 
 const mutant = (name: string, description: string, overrides: Partial<Kernel>): Policy => definePolicy(linux, { name, description, overrides });
@@ -120,6 +121,35 @@ export const MUTANTS: readonly Policy[] = [
       } finally {
         spool.maxHpages = max;
       }
+    },
+  }),
+  mutant('mutant/close-keeps-quota', 'closing a private mapping returns its unused reservations to the pool but not to the mount\'s size= quota (used_hpages)', {
+    hugetlbVmOpClose(s, vma) {
+      const spool = vma.inode.spool;
+      if (!spool || spool.maxHpages === -1) return linux.hugetlbVmOpClose.call(this, s, vma);
+      const used = spool.usedHpages;
+      linux.hugetlbVmOpClose.call(this, s, vma);
+      spool.usedHpages = used;
+    },
+  }),
+  mutant('mutant/min-size-reserve-ignored', 'a reservation on a min_size= mount is admitted only if the pool alone could back it, as if the mount\'s reserve were not there', {
+    hugetlbReservePages(s, inode, from, to, vma, noreserve) {
+      const spool = inode.spool;
+      if (!noreserve && spool && spool.minHpages !== -1) {
+        const h = s.h;
+        const chg = !vma || vma.shared ? regionChg(inode.resvMap, from, to) : to - from;
+        if (chg > h.freeHugePages - h.resvHugePages + Math.max(h.nrOvercommitHugePages - h.surplusHugePages, 0)) return false;
+      }
+      return linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
+    },
+  }),
+  mutant('mutant/steal-always', 'the owner\'s copy-on-write takes the page back from its children even when the pool has a free page', {
+    hugetlbWp(s, p, vma, addr, old) {
+      if (!vma.shared && vma.owner && old.anon && old.mapcount > 1) {
+        this.unmapRefPrivate(s, vma, old, addr);
+        if (old.mapcount === 1) return 'ok';
+      }
+      return linux.hugetlbWp.call(this, s, p, vma, addr, old);
     },
   }),
 ];
