@@ -142,7 +142,7 @@ describe('the CLI', () => {
   });
 
   test('check ends at the exhaustive search\'s length: the search after shrinking replaces 5 steps by 4', async () => {
-    const args = ['check', '--policy', 'bug/B12-fork-cow-owner', '--runs', '300', '--seed', '1', '--property', 'owner-never-faults'];
+    const args = ['check', '--policy', 'bug/B12-fork-cow-owner', '--runs', '300', '--seed', '3', '--property', 'owner-never-faults'];
     const r = await run(...args);
     expect(r.out).toMatch(/minimal counterexample \(4 steps/);
     expect(r.out).toMatch(/shortest: shrinking ended at 5 steps; a breadth-first search of its scope found this one of 4, and none shorter exists there/);

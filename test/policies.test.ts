@@ -27,10 +27,10 @@ const SEED_OUTCOMES: Record<string, string[]> = {
   'pre-private-reserves': ['owner-never-faults', 'exact-consumption'],
   'reserve-until-fork': ['owner-never-faults'],
   'hugetlb-chardev': ['pool-conservation', 'quiescent-clean', 'owner-never-faults', 'exact-consumption'],
-  'map-contig': ['admission', 'exact-consumption', 'error-atomicity'],
+  'map-contig': ['owner-never-faults', 'admission', 'exact-consumption', 'error-atomicity'],
   'mremap-mirror': [],
   'mremap-grow': [],
-  'no-restore-on-zap': ['exact-consumption'],
+  'no-restore-on-zap': ['owner-never-faults', 'exact-consumption'],
 };
 
 describe('the seeds\' proposals', () => {

@@ -92,10 +92,28 @@ export const fixFailedFaultSizeQuota: Fix = (base) =>
     },
   });
 
-export const ALL_FIXES: readonly Fix[] = [fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, fixFailedReserveMinSize, fixFailedFaultSizeQuota];
+/** scenarios/golden/kernel-runs/k15-*: when the owner's copy-on-write took a page back from a fork
+ *  child (the child's VMA is marked HPAGE_RESV_UNMAPPED, R-4.7), and that child forks, the copy
+ *  loses the mark (hugetlb_dup_vma_private clears every flag of a private VMA's reserve state), so
+ *  the grandchild faults a fresh zero page where its parent gets SIGBUS: the inherited data is
+ *  silently lost. Fix: a fork keeps HPAGE_RESV_UNMAPPED in the copy of a VMA that carries it. */
+export const fixForkAfterStealReadsZero: Fix = (base) =>
+  repair(base, {
+    name: 'fix/fork-after-steal-reads-zero',
+    description: 'a fork keeps HPAGE_RESV_UNMAPPED in the copy, so the grandchild gets SIGBUS as its parent does (k15)',
+    overrides: {
+      hugetlbDupVmaPrivate(s, vma) {
+        const unmapped = vma.unmapped;
+        base.hugetlbDupVmaPrivate.call(this, s, vma);
+        if (!vma.shared && unmapped) vma.unmapped = true;
+      },
+    },
+  });
+
+export const ALL_FIXES: readonly Fix[] = [fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, fixFailedReserveMinSize, fixFailedFaultSizeQuota, fixForkAfterStealReadsZero];
 
 export const linuxFixed: Policy = definePolicy(ALL_FIXES.reduce((p, fix) => fix(p), linux), {
   name: 'linux-fixed',
-  description: 'linux with its invariant breaks repaired: mremap clears only the moved piece, restore-on-zap only for unshared pages, a restored reservation keeps its page, a failed reservation refills the subpool, a failed fault returns its quota',
+  description: 'linux with its invariant breaks repaired: mremap clears only the moved piece, restore-on-zap only for unshared pages, a restored reservation keeps its page, a failed reservation refills the subpool, a failed fault returns its quota, a fork keeps HPAGE_RESV_UNMAPPED',
   overrides: {},
 });

@@ -3,7 +3,7 @@
  * A violation found under `linux` is labelled with one of these only when its counterexample holds
  * under that bug's fix policy (the checker does that).
  */
-import { fixFailedFaultSizeQuota, fixFailedReserveMinSize, fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, type Fix } from './fixes';
+import { fixFailedFaultSizeQuota, fixFailedReserveMinSize, fixForkAfterStealReadsZero, fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, type Fix } from './fixes';
 
 export interface KnownBug {
   id: string;
@@ -61,5 +61,15 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       '(map_chg && !gbl_chg). A plain size= charge stays: statfs free blocks drop without an allocation, and stay low until the mount goes.',
     reference: 'mm/hugetlb.c alloc_hugetlb_folio (out_subpool_put); scenarios/golden/kernel-runs/k5-failed-fault-size-quota.json',
     fix: fixFailedFaultSizeQuota,
+  },
+  {
+    id: 'fork-after-steal-reads-zero',
+    title: 'The fork child of a child whose page the owner took back reads a fresh zero page',
+    explanation:
+      'When the owner\'s copy-on-write finds no page, unmap_ref_private() takes the page from the fork children and marks their VMAs HPAGE_RESV_UNMAPPED, so ' +
+      'hugetlb_no_page() answers their next fault with SIGBUS. When such a child forks, hugetlb_dup_vma_private() clears the reserve state of the copy, the mark ' +
+      'included: the grandchild\'s fault allocates a fresh zero page, and the data it inherited is lost without a signal.',
+    reference: 'mm/hugetlb.c hugetlb_dup_vma_private, unmap_ref_private, hugetlb_no_page; scenarios/golden/kernel-runs/k15-fork-after-steal-reads-zero.json',
+    fix: fixForkAfterStealReadsZero,
   },
 ];
