@@ -516,7 +516,10 @@ class Tracker {
       ms.lostReservation.add(p); // no restore while surplus pages exist
       ms.consumed.delete(p);
     } else if (pp.exclusive) {
-      ms.consumed.delete(p); // the reservation is restored
+      // the reservation is restored, also one an earlier zap with surplus pages lost: the
+      // zap un-consumes the index whatever the page's history (kernel-runs/k16).
+      ms.consumed.delete(p);
+      ms.lostReservation.delete(p);
     } else {
       ms.resvUnknown.add(p); // shared with a child: the kernel restores too early (kernel-findings §2)
     }
