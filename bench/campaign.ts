@@ -13,11 +13,10 @@
  */
 import { readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { checkProperty } from '../checker/check';
 import { GENERATOR_KINDS, type GeneratorKind } from '../generator/arbitrary';
 import { POLICIES } from '../model/policies';
 import type { Policy } from '../model/policy';
-import { CATALOGUE } from '../properties/catalogue';
+import { timeToFirstFailure } from './first-failure';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -53,16 +52,6 @@ function group(p: Policy): string {
 const builtIn = [...POLICIES.values()].filter((p) => !p.name.startsWith('fix/') && p.name !== 'linux' && p.name !== 'linux-fixed');
 const policies = [...holdout(), ...builtIn].filter((p) => groups.has(group(p)));
 
-/** The time until check's search meets a violation no known bug explains, and which invariant. */
-function firstFailure(policy: Policy, seed: number, generator: GeneratorKind): { ms: number; invariant?: string } {
-  const t0 = process.hrtime.bigint();
-  for (const inv of CATALOGUE) {
-    const r = checkProperty(policy, inv, { runs: RUNS, seed, generator, findOnly: true, shortestBudget: 0 });
-    if (r.unexpected) return { ms: Number(process.hrtime.bigint() - t0) / 1e6, invariant: inv.id };
-  }
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-}
-
 const median = (xs: number[]) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -89,7 +78,7 @@ for (const p of policies) {
     const times: number[] = [];
     const invariants = new Set<string>();
     for (let seed = 1; seed <= SEEDS; seed++) {
-      const f = firstFailure(p, seed, generator);
+      const f = timeToFirstFailure(p, seed, { runs: RUNS, generator });
       if (f.invariant) {
         times.push(f.ms);
         invariants.add(f.invariant);

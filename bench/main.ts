@@ -19,6 +19,7 @@ import { cpus, release, totalmem } from 'os';
 import { join } from 'path';
 import { match } from 'ts-pattern';
 import { checkProperty } from '../checker/check';
+import { timeToFirstFailure } from './first-failure';
 import { explore } from '../explore/bfs';
 import { exploreParallel } from '../explore/parallel';
 import { DEFAULT_DEPTH, DEFAULT_SCOPE } from '../explore/scope';
@@ -180,18 +181,6 @@ async function checkSection(): Promise<void> {
 }
 
 // ---- bugs ----------------------------------------------------------------------------------------
-/** Time until check's search meets the first scenario that breaks an invariant in a way no known
- *  bug explains (checkProperty with every known fix applied, invariants in catalogue order, no
- *  shrinking). */
-function timeToFirstFailure(policy: Policy, seed: number): { ms: number; invariant?: string } {
-  const t0 = process.hrtime.bigint();
-  for (const inv of CATALOGUE) {
-    const r = checkProperty(policy, inv, { runs: 1000, seed, findOnly: true, shortestBudget: 0 });
-    if (r.unexpected) return { ms: Number(process.hrtime.bigint() - t0) / 1e6, invariant: inv.id };
-  }
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-}
-
 function bugsSection(): void {
   console.log(`\nbugs: every zoo, seed and mutant policy that breaks an invariant (${SEEDS} seeds each, 1000 runs per property)`);
   const policies = [...POLICIES.values()].filter((p) => !p.name.startsWith('fix/') && p.name !== 'linux' && p.name !== 'linux-fixed');

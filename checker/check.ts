@@ -113,8 +113,8 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
   // round's first failure, fast-check only shrinks: those attempts are not counted.
   let recording = true;
   const run = (d: Drawn) => {
+    if (!recording) return !fails(d.scenario);
     opts.onTry?.();
-    if (!recording) return !(violates(probe.policy, inv, d.scenario) !== undefined && unexplained(d.scenario));
     probe.begin();
     let j;
     try {
@@ -155,7 +155,8 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     if (!details.failed || !details.counterexample) break;
     if (opts.findOnly) {
       const s = details.counterexample[0].scenario;
-      Object.assign(result, { status: 'violated', unexpected: true });
+      result.status = 'violated';
+      result.unexpected = true;
       result.violations.push({ counterexample: s, violation: violates(policy, inv, s)! });
       break;
     }

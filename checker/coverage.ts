@@ -161,6 +161,11 @@ export class Probe {
 /** Below this share of a property's runs a changed function counts as barely reached. */
 export const MIN_REACH_SHARE = 0.05;
 
+/** Whether `fn` ran in fewer than 5 % of the runs (or never). */
+export function barelyReached(stats: RunStats, fn: string): boolean {
+  return (stats.functions[fn]?.scenarios ?? 0) < Math.max(1, Math.ceil(MIN_REACH_SHARE * stats.scenarios));
+}
+
 /**
  * Why a property that held is only weak evidence about a policy's own change, or null: a function
  * the policy changes ran in fewer than 5 % of the runs (or never), or, returning true or false,
@@ -170,9 +175,8 @@ export function weakness(stats: RunStats): string | null {
   const reasons: string[] = [];
   for (const fn of stats.changed) {
     const f = stats.functions[fn];
-    const reached = f?.scenarios ?? 0;
-    if (reached < Math.max(1, Math.ceil(MIN_REACH_SHARE * stats.scenarios))) {
-      reasons.push(`${fn} ran in ${reached} of ${stats.scenarios} runs`);
+    if (barelyReached(stats, fn)) {
+      reasons.push(`${fn} ran in ${f?.scenarios ?? 0} of ${stats.scenarios} runs`);
       continue;
     }
     const outs = Object.keys(f!.outcomes);

@@ -30,9 +30,12 @@ export interface Label {
 /** Whether a label explains its violation (it is then not unexpected). */
 export const isExplained = (l: Label): boolean => (l.knownBugs?.length ?? 0) > 0;
 
-/** The functions each bug's fix overrides. */
-function fixFunctions(bug: KnownBug): (keyof Kernel)[] {
-  return [...bug.fix(linux).overrides];
+/** The functions each bug's fix overrides (read once per bug from the fix applied to linux). */
+const FIX_FUNCTIONS = new WeakMap<KnownBug, readonly (keyof Kernel)[]>();
+function fixFunctions(bug: KnownBug): readonly (keyof Kernel)[] {
+  let fns = FIX_FUNCTIONS.get(bug);
+  if (!fns) FIX_FUNCTIONS.set(bug, (fns = bug.fix(linux).overrides));
+  return fns;
 }
 
 export class Labeller {

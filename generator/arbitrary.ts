@@ -65,10 +65,12 @@ function buildArbs(o: OptionDial): Arbs {
   };
 }
 
+const dialKey = (o: OptionDial) => `${o.noreserve}${o.populate}${o.remove}${o.share}${o.file}${o.prot}${o.write}`;
+
 /** The per-kind arbitraries of each option dial, built once per dial in use. */
 const ARBS_CACHE = new Map<string, Arbs>();
 function arbsFor(o: OptionDial): Arbs {
-  const key = `${o.noreserve}${o.populate}${o.remove}${o.share}${o.file}${o.prot}${o.write}`;
+  const key = dialKey(o);
   let a = ARBS_CACHE.get(key);
   if (!a) ARBS_CACHE.set(key, (a = buildArbs(o)));
   return a;
@@ -160,8 +162,19 @@ export function drawnArbitrary(opts: GeneratorOptions = {}): fc.Arbitrary<Drawn>
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
   const array = (cmd: fc.Arbitrary<Command>) => fc.array(cmd, { minLength: opts.minCommands ?? 0, maxLength: opts.maxCommands ?? 50, size: 'medium' });
   if (!opts.swarm) return fc.tuple(setupArbitrary, array(commandArbitrary(weights))).map(([setup, cmds]) => drawn(setup, cmds));
+  // One command arbitrary per configuration in use, not one per scenario.
+  const byConfig = new Map<string, fc.Arbitrary<[Setup, Command[]]>>();
   return swarmConfigArbitrary(weights)
-    .chain((cfg) => fc.tuple(setupArbitrary, array(commandArbitrary(restrict(weights, cfg.kinds), cfg.options))))
+    .chain((cfg) => {
+      const o = cfg.options;
+      const key = `${cfg.kinds.join(',')}|${dialKey(o)}`;
+      let a = byConfig.get(key);
+      if (!a) {
+        if (byConfig.size >= 4096) byConfig.clear();
+        byConfig.set(key, (a = fc.tuple(setupArbitrary, array(commandArbitrary(restrict(weights, cfg.kinds), o)))));
+      }
+      return a;
+    })
     .map(([setup, cmds]) => drawn(setup, cmds));
 }
 

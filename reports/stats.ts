@@ -1,5 +1,5 @@
 /** The statistics of a check (checker/coverage.ts) as text: what the runs exercised. */
-import { MIN_REACH_SHARE, type RunStats } from '../checker/coverage';
+import { barelyReached, type RunStats } from '../checker/coverage';
 import { kernelName } from '../model/instrument';
 
 const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(n && (100 * n) / of < 1 ? 2 : 0)}%` : '-');
@@ -18,8 +18,7 @@ export function formatChangeReach(s: RunStats): string {
   const w = Math.max(...s.changed.map((f) => f.length));
   for (const fn of s.changed) {
     const f = s.functions[fn];
-    const low = (f?.scenarios ?? 0) < Math.max(1, Math.ceil(MIN_REACH_SHARE * s.scenarios));
-    lines.push(`  ${fn.padEnd(w)}  (${kernelName(fn)})  ran in ${f?.scenarios ?? 0} runs (${pct(f?.scenarios ?? 0, s.scenarios)})${f ? `, ${f.calls} calls: ${outcomes(f.outcomes)}` : ''}${low ? '  <- barely reached' : ''}`);
+    lines.push(`  ${fn.padEnd(w)}  (${kernelName(fn)})  ran in ${f?.scenarios ?? 0} runs (${pct(f?.scenarios ?? 0, s.scenarios)})${f ? `, ${f.calls} calls: ${outcomes(f.outcomes)}` : ''}${barelyReached(s, fn) ? '  <- barely reached' : ''}`);
   }
   return lines.join('\n');
 }
