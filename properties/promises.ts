@@ -8,6 +8,7 @@
  * Where the scenario alone cannot tell (a MAP_POPULATE that may have stopped early, a fallocate that
  * failed half-way), the fact becomes "unknown" and invariants do not judge it.
  */
+import { OPS } from '../ops';
 import type { Counters, MountStat, Observation, Scenario, Step } from '../scenario/types';
 
 /** A file-like object: a hugetlbfs file, the pseudo file of a MAP_HUGETLB mapping, or a segment. */
@@ -148,14 +149,16 @@ export function trackPromisesState(scenario: Scenario, initial: Counters, steps:
   return { facts, state: t.state() };
 }
 
-class Tracker {
-  private procs = new Map<string, Map<string, MapState>>([['p0', new Map()]]);
-  private files = new Map<string, Obj>();
-  private segs = new Map<string, Obj>();
-  private mounts = new Map<string, MountInfo>([['default', { min: false, size: false, minPages: 0 }]]);
+/** The promise tracker: what the scenario promised so far. Each op's promise function (ops/, `promise`)
+ *  updates it through the members below. */
+export class Tracker {
+  readonly procs = new Map<string, Map<string, MapState>>([['p0', new Map()]]);
+  readonly files = new Map<string, Obj>();
+  readonly segs = new Map<string, Obj>();
+  readonly mounts = new Map<string, MountInfo>([['default', { min: false, size: false, minPages: 0 }]]);
   /** Per process: mappings whose name a later mmap, mremap or shmat took while they still mapped
    *  something; their VMAs live on until the process exits. */
-  private orphans = new Map<string, MapState[]>();
+  readonly orphans = new Map<string, MapState[]>();
   private gen = 0;
 
   constructor(private scenario: Scenario) {}
@@ -194,7 +197,7 @@ class Tracker {
   /** Nothing holds the subpool of `mount`: no file on it has a page-cache page or a reserved index
    *  (nor one in an unknown state), and no process maps one of its files. An unlinked file is
    *  evicted once unmapped, so only its mappings can hold it. */
-  private idle(mount: string): boolean {
+  idle(mount: string): boolean {
     for (const o of this.files.values()) if (o.mount === mount && o.resv.size > 0) return false;
     for (const [proc, maps] of this.procs) {
       for (const ms of maps.values()) if (ms.obj.mount === mount && mapsSomething(ms)) return false;
@@ -203,7 +206,7 @@ class Tracker {
     return true;
   }
 
-  private newObj(kind: Obj['kind'], size: number, mount: string): Obj {
+  newObj(kind: Obj['kind'], size: number, mount: string): Obj {
     const m = this.mounts.get(mount) ?? { min: false, size: false };
     return {
       key: `${kind}#${this.gen++}`, kind, size, guaranteed: new Set(), resv: new Map(), data: new Map(),
@@ -211,7 +214,7 @@ class Tracker {
     };
   }
 
-  private mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean, noreserve = false): MapState {
+  mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean, noreserve = false): MapState {
     const ms: MapState = {
       proc, obj, shared, base, pages, prot: new Array(pages).fill(prot), unmapped: new Set(), owner, noreserve,
       lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(),
@@ -232,276 +235,12 @@ class Tracker {
   }
 
   private apply(step: Step, obs: Observation, f: StepFacts): void {
-    const ok = obs.result === 'ok';
     if (obs.result === 'skipped') return;
-    switch (step.op) {
-      case 'setPool':
-      case 'setOvercommit':
-        return;
-      case 'mount': {
-        if (step.minSize !== undefined) f.reservation = { pages: step.minSize, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
-        if (ok) this.mounts.set(step.mount, { min: step.minSize !== undefined && step.minSize > 0, size: step.size !== undefined, minPages: step.minSize ?? 0 });
-        return;
-      }
-      case 'umount':
-        if (ok) {
-          for (const [name, o] of this.files) if (o.mount === step.mount) this.files.delete(name);
-          this.mounts.delete(step.mount);
-        }
-        return;
-      case 'create':
-        if (ok) this.files.set(step.file, this.newObj('file', 0, step.mount));
-        return;
-      case 'unlink':
-        if (ok) this.files.delete(step.file);
-        return;
-      case 'truncate': {
-        const o = this.files.get(step.file);
-        if (!o || !ok) return;
-        o.size = step.pages;
-        this.dropFrom(o, step.pages, Infinity, true, f.before);
-        return;
-      }
-      case 'fallocate': {
-        const o = this.files.get(step.file);
-        if (!o) return;
-        const from = step.offset;
-        const to = step.offset + step.pages;
-        if (step.punch) {
-          if (ok) this.dropFrom(o, from, to, false, f.before);
-          return;
-        }
-        for (let i = from; i < to; i++) {
-          const st = o.resv.get(i);
-          if (ok) {
-            if (st !== 'present') o.data.set(i, 0);
-            o.resv.set(i, 'present');
-          } else if (st !== 'present') {
-            o.resv.set(i, 'unknown');
-            o.dataUnknown.add(i);
-          }
-        }
-        if (ok && o.size < to) o.size = to;
-        return;
-      }
-      case 'mmap': {
-        const procMaps = this.procs.get(step.proc);
-        if (!procMaps) return;
-        let obj: Obj;
-        if (step.file !== undefined) {
-          const o = this.files.get(step.file);
-          if (!o) return;
-          obj = o;
-          const sp = this.mounts.get(o.mount);
-          if (!step.noreserve) {
-            const st = f.mountsBefore[o.mount];
-            let subpoolReserve = 0;
-            if (sp && sp.minPages > 0) {
-              if (st && st.blocks !== null && st.bfree !== null) subpoolReserve = Math.max(0, sp.minPages - (st.blocks - st.bfree));
-              else if (this.idle(o.mount)) subpoolReserve = sp.minPages;
-            }
-            f.reservation = { pages: step.pages, sizeLimited: Boolean(sp?.size), bfreeBefore: st?.bfree ?? null, subpoolReserve };
-          }
-        } else {
-          obj = this.newObj('anon', step.pages, 'default');
-          if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
-        }
-        if (!ok) {
-          // A failed shared mmap of a file that changed something (a policy that populates or
-          // reserves before it gives up) may have left pages or reservations in the file: which is
-          // not known.
-          const a = f.after;
-          const b = f.before;
-          const changed = a.total !== b.total || a.free !== b.free || a.rsvd !== b.rsvd || a.surp !== b.surp || obs.mounts[obj.mount]?.bfree !== f.mountsBefore[obj.mount]?.bfree;
-          if (step.file !== undefined && step.share === 'shared' && changed) {
-            for (let i = step.offset; i < step.offset + step.pages; i++) {
-              if (obj.resv.get(i) === 'present') continue;
-              obj.resv.set(i, 'unknown');
-              obj.dataUnknown.add(i);
-            }
-          }
-          return;
-        }
-        const shared = step.share === 'shared';
-        const ms = this.mapState(step.proc, step.map, obj, shared, step.offset, step.pages, step.prot, !shared && !step.noreserve, step.noreserve);
-        const to = step.offset + step.pages;
-        if (shared && !step.noreserve) {
-          for (let i = step.offset; i < to; i++) {
-            obj.guaranteed.add(i);
-            if (!obj.resv.has(i)) obj.resv.set(i, 'reserved');
-          }
-        }
-        if (step.prot === 'rw' && obj.size < to) obj.size = to;
-        if (step.populate && step.prot !== 'none') {
-          // Populated as far as the pool allowed: which pages is not known from the scenario.
-          for (let p = 0; p < step.pages; p++) {
-            const i = step.offset + p;
-            if (shared) {
-              if (obj.resv.get(i) !== 'present') {
-                obj.resv.set(i, 'unknown');
-                obj.dataUnknown.add(i);
-              }
-            } else {
-              ms.priv.set(p, { kind: 'unknown' });
-              if (ms.owner) ms.resvUnknown.add(p);
-            }
-          }
-        }
-        return;
-      }
-      case 'munmap': {
-        const ms = this.procs.get(step.proc)?.get(step.map);
-        if (!ms || !ok) return;
-        for (let p = step.offset; p < step.offset + step.pages; p++) {
-          ms.unmapped.add(p);
-          ms.priv.delete(p);
-          ms.takenBack.delete(p);
-        }
-        return;
-      }
-      case 'mremap': {
-        const maps = this.procs.get(step.proc);
-        const ms = maps?.get(step.map);
-        if (!maps || !ms || !ok) return;
-        const from = step.offset;
-        // A policy may let mremap grow a mapping: the added file indices are promised like a new
-        // mapping's (a reserving shared mapping reserves them; a private one's are fresh pages).
-        const grow = (target: MapState, from0: number) => {
-          if (step.newPages <= step.oldPages) return;
-          for (let p = from0 + step.oldPages; p < from0 + step.newPages; p++) {
-            const i = target.base + p;
-            if (target.shared && !target.noreserve) {
-              target.obj.guaranteed.add(i);
-              if (!target.obj.resv.has(i)) target.obj.resv.set(i, 'reserved');
-            }
-            if (target.prot[p] === undefined) target.prot[p] = target.prot[from0] ?? 'rw';
-            // Sizes as a new mapping of the range sets them: a MAP_HUGETLB pseudo file or a segment
-            // always, a hugetlbfs file when the mapping is writable (hugetlbfs_file_mmap, VM_WRITE).
-            if ((target.obj.kind !== 'file' || target.prot[p] === 'rw') && target.obj.size <= i) target.obj.size = i + 1;
-          }
-        };
-        if (step.to === undefined) {
-          for (let p = from + step.newPages; p < from + step.oldPages; p++) {
-            ms.unmapped.add(p);
-            ms.priv.delete(p);
-          }
-          grow(ms, from);
-          return;
-        }
-        // A move: the new name takes the moved pages (and, by design, their reservations and
-        // ownership, R-7.3); the pages left behind keep theirs (what the kernel intends).
-        const moved = this.mapState(step.proc, step.to, ms.obj, ms.shared, ms.base + from, step.newPages, 'rw', ms.owner, ms.noreserve);
-        // The pages moved (a growing move adds the rest below, as grow() promises them).
-        for (let p = 0; p < Math.min(step.newPages, step.oldPages); p++) {
-          const src = from + p;
-          moved.prot[p] = ms.prot[src] ?? 'rw';
-          if (ms.unmapped.has(src)) moved.unmapped.add(p);
-          const pp = ms.priv.get(src);
-          if (pp) moved.priv.set(p, pp);
-          if (ms.lostReservation.has(src)) moved.lostReservation.add(p);
-          if (ms.consumed.has(src)) moved.consumed.add(p);
-          if (ms.resvUnknown.has(src)) moved.resvUnknown.add(p);
-          const tb = ms.takenBack.get(src);
-          if (tb) moved.takenBack.set(p, tb);
-        }
-        grow(moved, 0);
-        if (step.to !== step.map) {
-          maps.set(step.map, ms); // the source name keeps its (now partly unmapped) range
-          ms.obj.mappings.add(ms);
-        }
-        for (let p = from; p < from + step.oldPages; p++) {
-          ms.unmapped.add(p);
-          ms.priv.delete(p);
-          ms.takenBack.delete(p);
-        }
-        return;
-      }
-      case 'madvise': {
-        const ms = this.procs.get(step.proc)?.get(step.map);
-        if (!ms) return;
-        if (step.advice === 'remove') {
-          if (!ms.shared) return;
-          if (ok) {
-            this.dropFrom(ms.obj, ms.base + step.offset, ms.base + step.offset + step.pages, false, f.before);
-            return;
-          }
-          // Applied VMA by VMA (madvise_walk_vmas): an error (ENOMEM for a hole) leaves an unknown
-          // extent behind, but only pages this mapping still maps can have been reached.
-          for (let p = step.offset; p < step.offset + step.pages; p++) {
-            if (!ms.unmapped.has(p) && p < ms.pages) this.dropFrom(ms.obj, ms.base + p, ms.base + p + 1, false, f.before, true);
-          }
-          return;
-        }
-        if (ms.shared) return; // DONTNEED on shared pages keeps them in the page cache (R-9.3)
-        for (let p = step.offset; p < step.offset + step.pages; p++) this.zapPrivate(ms, p, f.before);
-        return;
-      }
-      case 'mprotect': {
-        const ms = this.procs.get(step.proc)?.get(step.map);
-        if (!ms) return;
-        // On ENOMEM the change stopped at a hole: which pages changed is not known.
-        for (let p = step.offset; p < step.offset + step.pages; p++) ms.prot[p] = ok ? step.prot : 'unknown';
-        return;
-      }
-      case 'read':
-      case 'write':
-        this.touch(step.proc, step.map, step.page, step.op === 'write', step.op === 'write' ? step.value : undefined, obs, f);
-        return;
-      case 'fork': {
-        const parent = this.procs.get(step.proc);
-        if (!parent || !ok) return;
-        const child = new Map<string, MapState>();
-        for (const [name, ms] of parent) {
-          const c: MapState = {
-            ...ms, proc: step.child, prot: [...ms.prot], unmapped: new Set(ms.unmapped), owner: false,
-            lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(ms.takenBack),
-          };
-          for (const [p, pp] of ms.priv) {
-            const shared = pp.kind === 'own' ? { ...pp, exclusive: false } : pp;
-            ms.priv.set(p, shared);
-            c.priv.set(p, shared.kind === 'own' ? { ...shared } : shared);
-          }
-          child.set(name, c);
-          ms.obj.mappings.add(c);
-        }
-        this.procs.set(step.child, child);
-        const orphans = this.orphans.get(step.proc);
-        if (orphans) this.orphans.set(step.child, [...orphans]);
-        return;
-      }
-      case 'exit': {
-        const maps = this.procs.get(step.proc);
-        if (!maps || !ok) return;
-        for (const ms of maps.values()) ms.obj.mappings.delete(ms);
-        this.procs.delete(step.proc);
-        this.orphans.delete(step.proc);
-        return;
-      }
-      case 'shmget': {
-        if (!step.noreserve) f.reservation = { pages: step.pages, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
-        if (!ok) return;
-        const o = this.newObj('shm', step.pages, 'default');
-        if (!step.noreserve) for (let i = 0; i < step.pages; i++) {
-          o.guaranteed.add(i);
-          o.resv.set(i, 'reserved');
-        }
-        this.segs.set(step.seg, o);
-        return;
-      }
-      case 'shmat': {
-        const o = this.segs.get(step.seg);
-        if (!o || !ok || !this.procs.has(step.proc)) return;
-        this.mapState(step.proc, step.map, o, true, 0, o.size, 'rw', false, true);
-        return;
-      }
-      case 'shmrm':
-        if (ok) this.segs.delete(step.seg);
-        return;
-    }
+    (OPS[step.op].promise as (t: Tracker, s: Step, o: Observation, f: StepFacts) => void)(this, step, obs, f);
   }
 
   /** A private page leaves this process's page table (DONTNEED, truncate, punch). */
-  private zapPrivate(ms: MapState, p: number, before: Counters): void {
+  zapPrivate(ms: MapState, p: number, before: Counters): void {
     const pp = ms.priv.get(p);
     if (!pp) return;
     ms.priv.delete(p);
@@ -526,7 +265,7 @@ class Tracker {
   }
 
   /** Truncate (truncate = true) or punch of file indices [from, to). */
-  private dropFrom(o: Obj, from: number, to: number, truncate: boolean, before: Counters, partial = false): void {
+  dropFrom(o: Obj, from: number, to: number, truncate: boolean, before: Counters, partial = false): void {
     for (const i of [...o.guaranteed]) if (i >= from && i < to) o.guaranteed.delete(i);
     for (const [i, st] of [...o.resv]) {
       if (i < from || i >= to) continue;
@@ -552,7 +291,7 @@ class Tracker {
     }
   }
 
-  private touch(proc: string, map: string, page: number, write: boolean, value: number | undefined, obs: Observation, f: StepFacts): void {
+  touch(proc: string, map: string, page: number, write: boolean, value: number | undefined, obs: Observation, f: StepFacts): void {
     const ms = this.procs.get(proc)?.get(map);
     if (!ms) return;
     const o = ms.obj;

@@ -1,16 +1,16 @@
 /**
  * Turns untrusted JSON into a `Scenario`: checks every field against the vocabulary, applies the
- * defaults of the contract, and checks name liveness assuming every step succeeds
- * (`shared/contracts/scenario-v1.md`, "Names"). The first problem found is thrown as a
+ * defaults of the contract, and checks name liveness assuming every step succeeds (the contract's
+ * "Names", through the binder of scenario/bind.ts). The first problem found is thrown as a
  * `ScenarioError` naming the step, the field and the reason.
  */
 import { jsonErrorOffset } from './json-position';
-import { VOCABULARY, isOp, type FieldSpec, type Namespace } from './fields';
+import { Binder } from './bind';
+import { VOCABULARY, isOp, type FieldSpec } from './fields';
 import {
   RESULTS,
   SCENARIO_FORMAT,
   type Expectation,
-  type Op,
   type Result,
   type Scenario,
   type Setup,
@@ -102,7 +102,7 @@ export function validateScenario(data: unknown): Scenario {
   const setup = validateSetup(data.setup);
   if (!Array.isArray(data.steps)) throw new ScenarioError('"steps" must be an array', { field: 'steps' });
 
-  const names = new NameTracker();
+  const names = new Binder();
   const steps = data.steps.map((raw, i) => validateStep(raw, i, names));
   const scenario: Scenario = { format: SCENARIO_FORMAT, name: data.name, setup, steps };
   if (typeof data.description === 'string') scenario.description = data.description;
@@ -125,7 +125,7 @@ function validateSetup(raw: unknown): Setup {
   return setup;
 }
 
-function validateStep(raw: unknown, index: number, names: NameTracker): Step {
+function validateStep(raw: unknown, index: number, names: Binder): Step {
   if (!isRecord(raw)) throw new ScenarioError('a step must be a JSON object', { step: index });
   const op = raw.op;
   if (!isOp(op)) {
@@ -152,7 +152,8 @@ function validateStep(raw: unknown, index: number, names: NameTracker): Step {
     }
     step[field] = checkField(v, fs, (r) => err(field, r));
   }
-  names.apply(op, step, index, err);
+  // Names, resolved by the binder (scenario/bind.ts), and the op's own checks (ops/).
+  names.bind(step as unknown as Step, index, { err });
   if (raw.expect !== undefined) step.expect = validateExpect(raw.expect, (f, r) => err(f, r));
   if (raw.note !== undefined) step.note = raw.note;
   return step as unknown as Step;
@@ -228,158 +229,3 @@ function validateExpect(raw: unknown, err: (field: string, r: string) => Scenari
   }
   return out;
 }
-
-/**
- * Static name liveness, assuming every step succeeds. Mapping names are per process and record
- * the size of the range their creating step asked for, so steps acting outside it are rejected.
- */
-class NameTracker {
-  private procs = new Map<string, Map<string, number>>([['p0', new Map()]]);
-  private ended = new Map<string, number>(); // "ns:name" -> step that ended it
-  private files = new Map<string, string>(); // file -> mount
-  private mounts = new Set<string>(['default']);
-  private segs = new Map<string, number>(); // seg -> pages
-
-  apply(op: Op, s: Record<string, unknown>, index: number, err: (f: string | undefined, r: string) => ScenarioError): void {
-    const need = (ns: Namespace, field: string) => {
-      const n = s[field] as string;
-      if (!this.live(ns, n)) {
-        const end = this.ended.get(`${ns}:${n}`);
-        const what = `${NS_WORD[ns]} "${n}"`;
-        throw err(field, end !== undefined ? `${what} no longer exists (step ${end} ended it)` : `${what} does not exist (no earlier step creates it)`);
-      }
-      return n;
-    };
-    const fresh = (ns: Namespace, field: string) => {
-      const n = s[field] as string;
-      if (this.live(ns, n)) throw err(field, `${NS_WORD[ns]} "${n}" already exists`);
-      return n;
-    };
-    const mapping = (): { maps: Map<string, number>; range: number } => {
-      const proc = need('proc', 'proc');
-      const maps = this.procs.get(proc)!;
-      const map = s.map as string;
-      const range = maps.get(map);
-      if (range === undefined) {
-        throw err('map', `mapping "${map}" does not exist in process "${proc}" (no earlier mmap, mremap "to" or shmat creates it there)`);
-      }
-      return { maps, range };
-    };
-    const within = (range: number, what: string) => {
-      const offset = s.offset as number;
-      if (offset >= range && !(range === 0 && offset === 0)) throw err('offset', `offset ${offset} is outside ${what} (${range} pages)`);
-      if (s.pages === undefined) s.pages = range - offset;
-      const pages = s.pages as number;
-      if (offset + pages > range) throw err('pages', `pages ${offset}..${offset + pages - 1} go beyond ${what} (${range} pages)`);
-    };
-
-    switch (op) {
-      case 'setPool':
-      case 'setOvercommit':
-        return;
-      case 'mount':
-        fresh('mount', 'mount');
-        this.mounts.add(s.mount as string);
-        return;
-      case 'umount': {
-        const m = need('mount', 'mount');
-        if (m === 'default') throw err('mount', 'the "default" mount cannot be unmounted');
-        this.mounts.delete(m);
-        this.end('mount', m, index);
-        for (const [f, fm] of this.files) if (fm === m) { this.files.delete(f); this.end('file', f, index); }
-        return;
-      }
-      case 'create':
-        fresh('file', 'file');
-        this.files.set(s.file as string, need('mount', 'mount'));
-        return;
-      case 'unlink':
-        this.files.delete(need('file', 'file'));
-        this.end('file', s.file as string, index);
-        return;
-      case 'truncate':
-      case 'fallocate':
-        need('file', 'file');
-        return;
-      case 'mmap': {
-        const proc = need('proc', 'proc');
-        if (s.file !== undefined) need('file', 'file');
-        else if (s.offset !== 0) throw err('offset', 'an anonymous mapping has no file offset');
-        this.procs.get(proc)!.set(s.map as string, s.pages as number);
-        return;
-      }
-      case 'munmap':
-      case 'madvise':
-      case 'mprotect': {
-        const { range } = mapping();
-        within(range, `mapping "${s.map}"`);
-        return;
-      }
-      case 'mremap': {
-        const { maps, range } = mapping();
-        const offset = s.offset as number;
-        const oldPages = s.oldPages as number;
-        if (offset > range || offset + oldPages > range) {
-          throw err('oldPages', `pages ${offset}..${offset + oldPages - 1} go beyond mapping "${s.map}" (${range} pages)`);
-        }
-        if (s.to !== undefined) maps.set(s.to as string, s.newPages as number);
-        return;
-      }
-      case 'read':
-      case 'write': {
-        const { range } = mapping();
-        if ((s.page as number) >= range) throw err('page', `page ${s.page} is outside mapping "${s.map}" (${range} pages)`);
-        if (op === 'write' && s.value === undefined) s.value = 1 + (index % 255);
-        return;
-      }
-      case 'fork': {
-        const parent = need('proc', 'proc');
-        const child = fresh('proc', 'child');
-        this.procs.set(child, new Map(this.procs.get(parent)!));
-        return;
-      }
-      case 'exit': {
-        const p = need('proc', 'proc');
-        this.procs.delete(p);
-        this.end('proc', p, index);
-        return;
-      }
-      case 'shmget':
-        this.segs.set(fresh('seg', 'seg'), s.pages as number);
-        return;
-      case 'shmat': {
-        const proc = need('proc', 'proc');
-        const seg = need('seg', 'seg');
-        this.procs.get(proc)!.set(s.map as string, this.segs.get(seg)!);
-        return;
-      }
-      case 'shmrm': {
-        const seg = need('seg', 'seg');
-        this.segs.delete(seg);
-        this.end('seg', seg, index);
-        return;
-      }
-    }
-  }
-
-  private live(ns: Namespace, n: string): boolean {
-    switch (ns) {
-      case 'proc':
-        return this.procs.has(n);
-      case 'file':
-        return this.files.has(n);
-      case 'mount':
-        return this.mounts.has(n);
-      case 'seg':
-        return this.segs.has(n);
-      case 'map':
-        return true; // mapping names are checked per process by `mapping()`
-    }
-  }
-
-  private end(ns: Namespace, n: string, index: number): void {
-    this.ended.set(`${ns}:${n}`, index);
-  }
-}
-
-const NS_WORD: Record<Namespace, string> = { proc: 'process', map: 'mapping', file: 'file', mount: 'mount', seg: 'segment' };

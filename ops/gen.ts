@@ -1,0 +1,17 @@
+/** Arbitraries several generator commands share (ops/*.ts): selectors, small sizes, rare flags. */
+import fc from 'fast-check';
+import type { OptionDial } from './define';
+
+/** A selector: a small number taken modulo whatever exists when the command is resolved. */
+export const sel = fc.nat(7);
+export const pages = fc.integer({ min: 1, max: 3 });
+/** True one time in five. */
+export const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
+
+/** A flag under an option dial: 0 never, 2 always, 1 as `one` draws it. */
+export const flag = (dial: 0 | 1 | 2, one: fc.Arbitrary<boolean>): fc.Arbitrary<boolean> =>
+  dial === 0 ? fc.constant(false) : dial === 2 ? fc.constant(true) : one;
+
+/** A protection: rw only, or other protections two times in five. */
+export const prot = (o: OptionDial): fc.Arbitrary<'rw' | 'r' | 'none'> =>
+  o.prot === 0 ? fc.constant<'rw' | 'r' | 'none'>('rw') : fc.constantFrom<'rw' | 'r' | 'none'>('rw', 'rw', 'rw', 'r', 'none');
