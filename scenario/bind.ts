@@ -272,7 +272,8 @@ export class Liveness {
     }
     for (let i = 0; i < b.creates.length; i++) {
       const f = b.from[i]!;
-      this.state[b.creates[i]!] = ok && (f < 0 || this.state[f] === LIVE) ? LIVE : FAILED;
+      // A copy (fork's mappings) has the state of its original: live, failed or never made.
+      this.state[b.creates[i]!] = !ok ? FAILED : f < 0 ? LIVE : this.state[f] === ENDED ? FAILED : this.state[f]!;
     }
   }
 }

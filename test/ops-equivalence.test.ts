@@ -129,6 +129,14 @@ async function record(): Promise<Record<string, string>> {
   return out;
 }
 
+/**
+ * Entries that changed on purpose, with why. generated#391 (scripted driver): `umount m2` fails,
+ * `mount m2` is then skipped (m2 is still held), and a later `umount m2` used to act on the first
+ * mount by name; bound once, it needs the skipped mount's handle and is skipped, as the contract's
+ * "Names" says of a step that needs a name whose creating step did not succeed.
+ */
+const CHANGED = new Set(['generated#391 driver']);
+
 describe('the op registry and the binder change nothing observable', () => {
   it('gives the recorded traces, verdicts, facts, driver streams, errors, scenarios and successors', async () => {
     const now = await record();
@@ -138,7 +146,8 @@ describe('the op registry and the binder change nothing observable', () => {
       writeFileSync(FIXTURE, JSON.stringify(now, null, 1) + '\n');
     }
     const before = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string>;
-    const differ = Object.keys(before).filter((k) => before[k] !== now[k]);
+    const differ = Object.keys(before).filter((k) => before[k] !== now[k] && !CHANGED.has(k));
+    for (const k of CHANGED) expect(now[k]).not.toBe(before[k]);
     expect(Object.keys(now).length).toBeGreaterThan(4000);
     expect(differ.slice(0, 20)).toEqual([]);
     expect(Object.keys(now).sort()).toEqual(Object.keys(before).sort());
