@@ -1,68 +1,26 @@
 /** fast-check arbitraries: abstract commands, weighted, with sizes small enough that the pool runs out. */
 import fc from 'fast-check';
 import type { Scenario, Setup } from '../scenario/types';
+import { COMMANDS } from '../ops';
+import type { OptionDial } from '../ops/define';
 import { COMMAND_KINDS, DEFAULT_WEIGHTS, type Command, type CommandKind, type Weights } from './commands';
 import { resolve } from './resolve';
 
-const sel = fc.nat(7);
-const pages = fc.integer({ min: 1, max: 3 });
+export type { OptionDial } from '../ops/define';
 
 /**
- * The option values a scenario's commands draw from. The classic generator uses `DEFAULT_OPTIONS`
- * for every scenario; swarm generation (below) draws one set per scenario, so that a scenario made
- * of MAP_NORESERVE mappings only, or of shared file mappings only, comes at full strength instead
- * of almost never.
+ * The option values a scenario's commands draw from (`OptionDial`, ops/define.ts). The classic
+ * generator uses `DEFAULT_OPTIONS` for every scenario; swarm generation (below) draws one set per
+ * scenario, so that a scenario made of MAP_NORESERVE mappings only, or of shared file mappings only,
+ * comes at full strength instead of almost never.
  */
-export interface OptionDial {
-  /** How often each rare option is set: MAP_NORESERVE, MAP_POPULATE, MADV_REMOVE. 0 never,
-   *  1 one time in five (the classic generator), 2 always. */
-  noreserve: 0 | 1 | 2;
-  populate: 0 | 1 | 2;
-  remove: 0 | 1 | 2;
-  /** mmap's sharing: 0 private only, 1 either, 2 shared only. */
-  share: 0 | 1 | 2;
-  /** What an mmap maps: 0 anonymous only, 1 a file half the time, 2 a file four times in five. */
-  file: 0 | 1 | 2;
-  /** Protections other than PROT_READ|PROT_WRITE: 0 never, 1 two times in five. */
-  prot: 0 | 1;
-  /** Accesses: 0 reads only, 1 either, 2 writes only. */
-  write: 0 | 1 | 2;
-}
-
 export const DEFAULT_OPTIONS: OptionDial = { noreserve: 1, populate: 1, remove: 1, share: 1, file: 1, prot: 1, write: 1 };
-
-const flag = (dial: 0 | 1 | 2, one: fc.Arbitrary<boolean>) => (dial === 0 ? fc.constant(false) : dial === 2 ? fc.constant(true) : one);
-const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
 
 type Arbs = { [K in CommandKind]: fc.Arbitrary<Extract<Command, { k: K }>> };
 
+/** Each command's arbitrary under a dial (the commands are defined in ops/). */
 function buildArbs(o: OptionDial): Arbs {
-  const prot = o.prot === 0 ? fc.constant<'rw' | 'r' | 'none'>('rw') : fc.constantFrom<'rw' | 'r' | 'none'>('rw', 'rw', 'rw', 'r', 'none');
-  const file = o.file === 0 ? fc.constant(null) : fc.option(sel, { nil: null, freq: o.file === 1 ? 2 : 5 });
-  return {
-    setPool: fc.record({ k: fc.constant('setPool' as const), pages: fc.nat(4) }),
-    setOvercommit: fc.record({ k: fc.constant('setOvercommit' as const), pages: fc.nat(2) }),
-    mount: fc.record({ k: fc.constant('mount' as const), size: fc.option(fc.nat(3), { nil: null }), minSize: fc.option(fc.nat(2), { nil: null }) }),
-    umount: fc.record({ k: fc.constant('umount' as const), m: sel }),
-    create: fc.record({ k: fc.constant('create' as const), m: sel }),
-    unlink: fc.record({ k: fc.constant('unlink' as const), f: sel }),
-    truncate: fc.record({ k: fc.constant('truncate' as const), f: sel, pages: fc.nat(3) }),
-    fallocate: fc.record({ k: fc.constant('fallocate' as const), f: sel, offset: fc.nat(2), pages, punch: fc.boolean() }),
-    mmap: fc.record({
-      k: fc.constant('mmap' as const), p: sel, pages, shared: flag(o.share, fc.boolean()), file,
-      offset: fc.nat(1), noreserve: flag(o.noreserve, rarely), populate: flag(o.populate, rarely), prot,
-    }),
-    munmap: fc.record({ k: fc.constant('munmap' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3) }),
-    mremap: fc.record({ k: fc.constant('mremap' as const), p: sel, m: sel, offset: fc.nat(3), oldPages: fc.nat(3), newPages: fc.nat(3), move: fc.boolean() }),
-    madvise: fc.record({ k: fc.constant('madvise' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), remove: flag(o.remove, rarely) }),
-    mprotect: fc.record({ k: fc.constant('mprotect' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), prot }),
-    touch: fc.record({ k: fc.constant('touch' as const), p: sel, m: sel, page: fc.nat(3), write: flag(o.write, fc.boolean()) }),
-    fork: fc.record({ k: fc.constant('fork' as const), p: sel }),
-    exit: fc.record({ k: fc.constant('exit' as const), p: sel }),
-    shmget: fc.record({ k: fc.constant('shmget' as const), pages, noreserve: flag(o.noreserve, rarely) }),
-    shmat: fc.record({ k: fc.constant('shmat' as const), p: sel, seg: sel }),
-    shmrm: fc.record({ k: fc.constant('shmrm' as const), seg: sel }),
-  };
+  return Object.fromEntries(COMMANDS.map((c) => [c.kind, c.arbitrary(o)])) as unknown as Arbs;
 }
 
 const dialKey = (o: OptionDial) => `${o.noreserve}${o.populate}${o.remove}${o.share}${o.file}${o.prot}${o.write}`;
