@@ -8,6 +8,7 @@
  * first violation found of each invariant a shortest one within the scope; the frontier order is
  * fixed (parent order, then step order), so the result is deterministic.
  */
+import { createsName } from '../ops';
 import type { Policy } from '../model/policy';
 import { CATALOGUE } from '../properties/catalogue';
 import type { Invariant, Violation } from '../properties/invariant';
@@ -149,7 +150,7 @@ export function* search(policy: Policy, opts: ExploreOptions): Generator<Node[],
         note(e.violations, () => scenarioOf(opts.scope, steps));
         if (seen.has(e.key)) continue;
         seen.add(e.key);
-        next.push({ steps, forks: node.forks + (step.op === 'fork' ? 1 : 0) });
+        next.push({ steps, forks: node.forks + (createsName(step, 'proc') ? 1 : 0) });
       }
     }
     frontier = next;

@@ -6,15 +6,16 @@
 import { findHazards } from '../model/hazards';
 import { execute } from '../model/machine';
 import { linux } from '../model/policies/linux';
+import { createsName } from '../ops';
 import type { Scenario } from '../scenario/types';
 
 export const LIMITS = { proc: 64, mount: 31, seg: 64 };
 
 /** Why a scenario cannot run on the kernel at all (too many processes, mounts or segments). */
 export function kernelLimits(s: Scenario): string | undefined {
-  const procs = 1 + s.steps.filter((x) => x.op === 'fork').length;
-  const mounts = s.steps.filter((x) => x.op === 'mount').length;
-  const segs = s.steps.filter((x) => x.op === 'shmget').length;
+  const procs = 1 + s.steps.filter((x) => createsName(x, 'proc')).length;
+  const mounts = s.steps.filter((x) => createsName(x, 'mount')).length;
+  const segs = s.steps.filter((x) => createsName(x, 'seg')).length;
   if (procs > LIMITS.proc) return `${procs} processes (the kernel driver runs at most ${LIMITS.proc})`;
   if (mounts > LIMITS.mount) return `${mounts} mounts (at most ${LIMITS.mount})`;
   if (segs > LIMITS.seg) return `${segs} segments (at most ${LIMITS.seg})`;

@@ -17,8 +17,6 @@
  */
 
 #define R_SKIPPED (-100)
-#define MAX_NAMES 64
-#define NAME 40
 #define NOT_EXPECTED (-0x7fffffffffffffffLL - 1)
 #define STAT_NULL (-0x7fffffffffffffffLL)
 
@@ -29,20 +27,26 @@
 #define EXIT_VIOLATED 3  /* every step as expected, and the kernel broke an invariant */
 #define EXIT_CONF 32     /* not run: not root, no hugetlbfs, pool in use, or it would leak */
 
-struct binding { char name[NAME]; long start, pages; int ok; };
-struct proc { char name[NAME]; int node; long next_addr; int live; int nmaps; struct binding maps[MAX_NAMES]; };
-struct named { char name[NAME]; int idx; int ok; int has_size; int mount; long pages; };
-
-static struct proc procs[MAX_NODES];
-static int nprocs;
-static struct named mounts_by_name[MAX_NAMES], files_by_name[MAX_NAMES], segs_by_name[MAX_NAMES];
-static int nmounts_named, nfiles_named, nsegs_named;
-static int next_mount_idx = 1, next_file_id, next_seg_idx;
+/* Handles: hugecheck's binder (scenario/bind.ts) gives every creation of a name its own number;
+ * the generated part above lists them (N_HANDLES, HANDLE_NAME, HANDLE_NS). Per handle, the object
+ * it denotes and its run-time state. */
+enum { ST_NEVER, ST_LIVE, ST_FAILED, ST_ENDED };
+struct hobj {
+	int node;        /* a process: its node */
+	long next_addr;  /* a process: the next never-used address */
+	long start, pages; /* a mapping: its range; a segment: its size */
+	int idx;         /* a mount, a file or a segment: its driver index */
+	int mount;       /* a file: its mount's index */
+	int has_size;    /* a mount: mounted with size= */
+};
+static struct hobj obj[N_HANDLES];
+static unsigned char hstate[N_HANDLES];
+static int next_node = 1, next_mount_idx = 1, next_file_id, next_seg_idx;
 static long leaked;
 static long step_value = -1;
 static long long meminfo_before[4];
 
-struct obs { int result; long value; long long c[4]; int nm; struct { char name[NAME]; long long blocks, bfree; } m[MAX_NAMES]; };
+struct obs { int result; long value; long long c[4]; int nm; struct { const char *name; long long blocks, bfree; } m[MAX_MOUNTS]; };
 static struct obs prev_obs, cur_obs;
 static int cur_step = -1;
 static const char *cur_desc = "";
@@ -79,242 +83,135 @@ HC_FN void broken(const char *fmt, ...) {
 	finish(EXIT_BROK);
 }
 
-/* ---- names ------------------------------------------------------------------------------------ */
-static struct named *find_named(struct named *t, int n, const char *name) {
-	for (int i = n - 1; i >= 0; i--) if (!strcmp(t[i].name, name)) return &t[i];
-	return NULL;
+/* ---- names: one liveness table, no per-op code ------------------------------------------------ */
+/* Whether a step runs: every handle it needs is live, and no earlier holder of a name it creates
+ * still is (an umount that failed keeps its names). Lists end with -1. */
+HC_FN int can_run(const int *needs, const int *conflicts) {
+	for (; *needs >= 0; needs++) if (hstate[*needs] != ST_LIVE) return 0;
+	for (; *conflicts >= 0; conflicts++) if (hstate[*conflicts] == ST_LIVE) return 0;
+	return 1;
 }
-static struct named *set_named(struct named *t, int *n, const char *name) {
-	struct named *e = find_named(t, *n, name);
-	if (e) return e;
-	if (*n >= MAX_NAMES) broken("too many names");
-	e = &t[(*n)++];
-	memset(e, 0, sizeof *e);
-	snprintf(e->name, NAME, "%s", name);
-	return e;
-}
-HC_FN void drop_named(struct named *t, int *n, struct named *e) {
-	int i = (int)(e - t);
-	memmove(&t[i], &t[i + 1], (size_t)(*n - i - 1) * sizeof *t);
-	(*n)--;
-}
-static struct proc *find_proc(const char *name) {
-	for (int i = 0; i < nprocs; i++) if (procs[i].live && !strcmp(procs[i].name, name)) return &procs[i];
-	return NULL;
-}
-static struct binding *find_map(struct proc *p, const char *name) {
-	for (int i = 0; i < p->nmaps; i++) if (!strcmp(p->maps[i].name, name)) return &p->maps[i];
-	return NULL;
-}
-HC_FN void bind(struct proc *p, const char *name, long start, long pages, int ok) {
-	struct binding *b = find_map(p, name);
-	if (!b) {
-		if (p->nmaps >= MAX_NAMES) broken("too many mappings in %s", p->name);
-		b = &p->maps[p->nmaps++];
-		snprintf(b->name, NAME, "%s", name);
+
+/* After a step ran with result r: what it ends, ends (some only on success); what it creates is
+ * live when it succeeded; a copy (fork's mappings) takes its original's object and state. */
+HC_FN int settle(int r, const int *creates, const int *from, const int *ends_run, const int *ends_ok) {
+	for (; *ends_run >= 0; ends_run++) hstate[*ends_run] = ST_ENDED;
+	if (r == 0) for (; *ends_ok >= 0; ends_ok++) hstate[*ends_ok] = ST_ENDED;
+	for (; *creates >= 0; creates++, from++) {
+		if (r != 0) hstate[*creates] = ST_FAILED;
+		else if (*from < 0) hstate[*creates] = ST_LIVE;
+		else {
+			obj[*creates] = obj[*from];
+			hstate[*creates] = hstate[*from] == ST_ENDED ? ST_FAILED : hstate[*from];
+		}
 	}
-	b->start = start; b->pages = pages; b->ok = ok;
+	return r;
 }
-HC_FN long alloc_range(struct proc *p, long pages) {
+
+HC_FN long alloc_range(struct hobj *p, long pages) {
 	long a = p->next_addr;
 	p->next_addr += pages + 1; /* a never-used range with a one-page gap, as hugecheck's model */
 	return a;
 }
-static struct binding *target(const char *proc, const char *map, struct proc **pp) {
-	struct proc *p = find_proc(proc);
-	struct binding *b = p ? find_map(p, map) : NULL;
-	if (!b || !b->ok) return NULL;
-	*pp = p;
-	return b;
-}
-HC_FN int call(struct proc *p, int op, long a, long b, long c, long d) {
+
+HC_FN int call(int hp, int op, long a, long b, long c, long d) {
 	struct cmd cm;
 	struct ack ak;
 	memset(&cm, 0, sizeof cm);
 	cm.op = op; cm.a = a; cm.b = b; cm.c = c; cm.d = d;
-	int r = node_call(p->node, &cm, &ak);
+	const char *name = HANDLE_NAME[hp];
+	int r = node_call(obj[hp].node, &cm, &ak);
 	if (stop_requested) broken("interrupted");
-	if (r == -2) broken("process %s died during step %d", p->name, cur_step);
-	if (r == -3) broken("process %s did not answer within 5 s at step %d", p->name, cur_step);
-	if (r) broken("process %s: no answer at step %d", p->name, cur_step);
+	if (r == -2) broken("process %s died during step %d", name, cur_step);
+	if (r == -3) broken("process %s did not answer within 5 s at step %d", name, cur_step);
+	if (r) broken("process %s: no answer at step %d", name, cur_step);
 	if (op == N_FORK && ak.result == 0) { node_pid[d] = (pid_t)ak.extra; if (d + 1 > nodes_used) nodes_used = (int)d + 1; }
 	step_value = ak.value;
 	return (int)ak.result;
 }
 
-/* ---- the ops, one per scenario step kind ------------------------------------------------------ */
+/* ---- the ops, one per scenario step kind: arguments are handles and the step's fields ----------- */
 HC_FN int op_set_pool(long pages) { int r = write_file(NR, pages + leaked); return r ? -r : 0; }
 HC_FN int op_set_overcommit(long pages) { int r = write_file(OVC, pages); return r ? -r : 0; }
 
-HC_FN int op_mount(const char *name, long size, long min_size) {
-	struct named *e = find_named(mounts_by_name, nmounts_named, name);
-	if (e && e->ok) return R_SKIPPED;
+HC_FN int op_mount(int hm, long size, long min_size) {
 	int idx = next_mount_idx++;
 	if (idx >= MAX_MOUNTS) broken("too many mounts");
-	int r = hc_mount(idx, size, min_size);
-	e = set_named(mounts_by_name, &nmounts_named, name);
-	e->idx = idx; e->ok = !r; e->has_size = size >= 0;
-	return r;
+	obj[hm].idx = idx; obj[hm].has_size = size >= 0;
+	return hc_mount(idx, size, min_size);
 }
+HC_FN int op_umount(int hm) { return hc_umount(obj[hm].idx); }
 
-HC_FN int op_umount(const char *name) {
-	struct named *e = find_named(mounts_by_name, nmounts_named, name);
-	if (!e || !e->ok) return R_SKIPPED;
-	int r = hc_umount(e->idx);
-	if (r) return r;
-	for (int i = nfiles_named - 1; i >= 0; i--) if (files_by_name[i].ok && files_by_name[i].mount == e->idx) drop_named(files_by_name, &nfiles_named, &files_by_name[i]);
-	drop_named(mounts_by_name, &nmounts_named, e);
-	return 0;
-}
-
-HC_FN int op_create(const char *file, const char *mount_name) {
-	struct named *m = find_named(mounts_by_name, nmounts_named, mount_name);
-	struct named *f = find_named(files_by_name, nfiles_named, file);
-	if (!m || !m->ok || (f && f->ok)) return R_SKIPPED;
+HC_FN int op_create(int hf, int hm) {
 	int id = next_file_id++;
-	int r = hc_file(HC_CREATE, m->idx, id, 0, 0, 0);
-	f = set_named(files_by_name, &nfiles_named, file);
-	f->idx = id; f->mount = m->idx; f->ok = !r;
-	return r;
+	obj[hf].idx = id; obj[hf].mount = obj[hm].idx;
+	return hc_file(HC_CREATE, obj[hm].idx, id, 0, 0, 0);
 }
+HC_FN int op_unlink(int hf) { return hc_file(HC_UNLINK, obj[hf].mount, obj[hf].idx, 0, 0, 0); }
+HC_FN int op_truncate(int hf, long pages) { return hc_file(HC_TRUNCATE, obj[hf].mount, obj[hf].idx, pages, 0, 0); }
+HC_FN int op_fallocate(int hf, long offset, long pages, int punch) { return hc_file(HC_FALLOCATE, obj[hf].mount, obj[hf].idx, offset, pages, punch); }
 
-HC_FN struct named *live_file(const char *file) {
-	struct named *f = find_named(files_by_name, nfiles_named, file);
-	return f && f->ok ? f : NULL;
-}
-
-HC_FN int op_unlink(const char *file) {
-	struct named *f = live_file(file);
-	if (!f) return R_SKIPPED;
-	long m = f->mount, id = f->idx;
-	drop_named(files_by_name, &nfiles_named, f);
-	return hc_file(HC_UNLINK, m, id, 0, 0, 0);
-}
-
-HC_FN int op_truncate(const char *file, long pages) {
-	struct named *f = live_file(file);
-	return f ? hc_file(HC_TRUNCATE, f->mount, f->idx, pages, 0, 0) : R_SKIPPED;
-}
-
-HC_FN int op_fallocate(const char *file, long offset, long pages, int punch) {
-	struct named *f = live_file(file);
-	return f ? hc_file(HC_FALLOCATE, f->mount, f->idx, offset, pages, punch) : R_SKIPPED;
-}
-
-/* prot: 0 = PROT_READ|PROT_WRITE, 1 = PROT_READ, 2 = PROT_NONE */
-HC_FN int op_mmap(const char *proc, const char *map, long pages, int shared, const char *file, long offset, int noreserve, int populate, int prot) {
-	struct proc *p = find_proc(proc);
-	if (!p) return R_SKIPPED;
+/* hf: the file's handle, -1 for MAP_HUGETLB. prot: 0 = PROT_READ|PROT_WRITE, 1 = PROT_READ, 2 = PROT_NONE */
+HC_FN int op_mmap(int hp, int hm, long pages, int shared, int hf, long offset, int noreserve, int populate, int prot) {
 	struct cmd cm;
 	struct ack ak;
 	memset(&cm, 0, sizeof cm);
-	if (file) {
-		struct named *f = live_file(file);
-		if (!f) return R_SKIPPED;
-		filepath(cm.path, sizeof cm.path, f->mount, f->idx);
+	if (hf >= 0) {
+		filepath(cm.path, sizeof cm.path, obj[hf].mount, obj[hf].idx);
 		cm.d = 1;
 	}
-	long addr = alloc_range(p, pages);
+	long addr = alloc_range(&obj[hp], pages);
 	cm.op = N_MMAP; cm.a = addr; cm.b = pages; cm.c = shared; cm.e = offset; cm.f = noreserve; cm.g = populate; cm.h = prot;
-	int r = node_call(p->node, &cm, &ak);
+	int r = node_call(obj[hp].node, &cm, &ak);
 	if (stop_requested) broken("interrupted");
-	if (r) broken("process %s failed at step %d", p->name, cur_step);
-	bind(p, map, addr, pages, ak.result == 0);
+	if (r) broken("process %s failed at step %d", HANDLE_NAME[hp], cur_step);
+	obj[hm].start = addr; obj[hm].pages = pages;
 	return (int)ak.result;
 }
 
-HC_FN int op_munmap(const char *proc, const char *map, long offset, long pages) {
-	struct proc *p;
-	struct binding *b = target(proc, map, &p);
-	return b ? call(p, N_MUNMAP, b->start + offset, pages, 0, 0) : R_SKIPPED;
-}
+HC_FN int op_munmap(int hp, int hm, long offset, long pages) { return call(hp, N_MUNMAP, obj[hm].start + offset, pages, 0, 0); }
 
-/* to: the new mapping's name for MREMAP_MAYMOVE|MREMAP_FIXED, or NULL (in place; a mirror for old_pages 0) */
-HC_FN int op_mremap(const char *proc, const char *map, long offset, long old_pages, long new_pages, const char *to) {
-	struct proc *p;
-	struct binding *b = target(proc, map, &p);
-	if (!b) return R_SKIPPED;
-	long start = b->start;
-	long new_addr = to ? alloc_range(p, new_pages) : old_pages == 0 ? -2 : -1;
-	int r = call(p, N_MREMAP, start + offset, old_pages, new_pages, new_addr);
-	if (to) bind(p, to, new_addr, new_pages, r == 0);
+/* hto: the new mapping's handle for MREMAP_MAYMOVE|MREMAP_FIXED, or -1 (in place; a mirror for old_pages 0) */
+HC_FN int op_mremap(int hp, int hm, long offset, long old_pages, long new_pages, int hto) {
+	long new_addr = hto >= 0 ? alloc_range(&obj[hp], new_pages) : old_pages == 0 ? -2 : -1;
+	int r = call(hp, N_MREMAP, obj[hm].start + offset, old_pages, new_pages, new_addr);
+	if (hto >= 0) { obj[hto].start = new_addr; obj[hto].pages = new_pages; }
 	return r;
 }
 
-HC_FN int op_madvise(const char *proc, const char *map, long offset, long pages, int remove) {
-	struct proc *p;
-	struct binding *b = target(proc, map, &p);
-	return b ? call(p, N_MADVISE, b->start + offset, pages, remove, 0) : R_SKIPPED;
+HC_FN int op_madvise(int hp, int hm, long offset, long pages, int remove) { return call(hp, N_MADVISE, obj[hm].start + offset, pages, remove, 0); }
+HC_FN int op_mprotect(int hp, int hm, long offset, long pages, int prot) { return call(hp, N_MPROTECT, obj[hm].start + offset, pages, prot, 0); }
+HC_FN int op_read(int hp, int hm, long page) { return call(hp, N_READ, obj[hm].start + page, 0, 0, 0); }
+HC_FN int op_write(int hp, int hm, long page, long value) { return call(hp, N_WRITE, obj[hm].start + page, value, 0, 0); }
+
+HC_FN int op_fork(int hp, int hc) {
+	int node = next_node++;
+	if (node >= MAX_NODES) broken("too many processes");
+	obj[hc].node = node; obj[hc].next_addr = obj[hp].next_addr;
+	return call(hp, N_FORK, 0, node, 0, node);
 }
 
-HC_FN int op_mprotect(const char *proc, const char *map, long offset, long pages, int prot) {
-	struct proc *p;
-	struct binding *b = target(proc, map, &p);
-	return b ? call(p, N_MPROTECT, b->start + offset, pages, prot, 0) : R_SKIPPED;
-}
-
-HC_FN int op_read(const char *proc, const char *map, long page) {
-	struct proc *p;
-	struct binding *b = target(proc, map, &p);
-	return b ? call(p, N_READ, b->start + page, 0, 0, 0) : R_SKIPPED;
-}
-
-HC_FN int op_write(const char *proc, const char *map, long page, long value) {
-	struct proc *p;
-	struct binding *b = target(proc, map, &p);
-	return b ? call(p, N_WRITE, b->start + page, value, 0, 0) : R_SKIPPED;
-}
-
-HC_FN int op_fork(const char *proc, const char *child) {
-	struct proc *p = find_proc(proc);
-	if (!p || find_proc(child)) return R_SKIPPED;
-	if (nprocs >= MAX_NODES) broken("too many processes");
-	int node = nprocs;
-	int r = call(p, N_FORK, 0, node, 0, node);
-	if (r == 0) {
-		struct proc *c = &procs[nprocs++];
-		*c = *p;
-		snprintf(c->name, NAME, "%s", child);
-		c->node = node;
-	}
-	return r;
-}
-
-HC_FN int op_exit(const char *proc) {
-	struct proc *p = find_proc(proc);
-	if (!p) return R_SKIPPED;
-	hc_exit_node(p->node);
-	p->live = 0;
+HC_FN int op_exit(int hp) {
+	hc_exit_node(obj[hp].node);
 	return 0;
 }
 
-HC_FN int op_shmget(const char *seg, long pages, int noreserve) {
-	struct named *e = find_named(segs_by_name, nsegs_named, seg);
-	if (e && e->ok) return R_SKIPPED;
+HC_FN int op_shmget(int hs, long pages, int noreserve) {
 	int idx = next_seg_idx++;
 	if (idx >= MAX_SEGS) broken("too many segments");
-	int r = hc_shmget(idx, pages, noreserve);
-	e = set_named(segs_by_name, &nsegs_named, seg);
-	e->idx = idx; e->ok = !r; e->pages = pages;
-	return r;
+	obj[hs].idx = idx; obj[hs].pages = pages;
+	return hc_shmget(idx, pages, noreserve);
 }
 
-HC_FN int op_shmat(const char *proc, const char *seg, const char *map) {
-	struct proc *p = find_proc(proc);
-	struct named *e = find_named(segs_by_name, nsegs_named, seg);
-	if (!p || !e || !e->ok) return R_SKIPPED;
-	long addr = alloc_range(p, e->pages);
-	int r = call(p, N_SHMAT, addr, seg_id[e->idx], 0, 0);
-	bind(p, map, addr, e->pages, r == 0);
-	return r;
+HC_FN int op_shmat(int hp, int hs, int hm) {
+	long addr = alloc_range(&obj[hp], obj[hs].pages);
+	obj[hm].start = addr; obj[hm].pages = obj[hs].pages;
+	return call(hp, N_SHMAT, addr, seg_id[obj[hs].idx], 0, 0);
 }
 
-HC_FN int op_shmrm(const char *seg) {
-	struct named *e = find_named(segs_by_name, nsegs_named, seg);
-	if (!e || !e->ok) return R_SKIPPED;
-	int r = shmctl(seg_id[e->idx], IPC_RMID, NULL) ? errno : 0;
-	if (!r) seg_id[e->idx] = -1;
-	drop_named(segs_by_name, &nsegs_named, e);
+HC_FN int op_shmrm(int hs) {
+	int r = shmctl(seg_id[obj[hs].idx], IPC_RMID, NULL) ? errno : 0;
+	if (!r) seg_id[obj[hs].idx] = -1;
 	return r;
 }
 
@@ -326,12 +223,11 @@ HC_FN void observe(struct obs *o, int result) {
 	o->value = result == 0 ? step_value : -1;
 	o->c[0] = raw[0] - leaked; o->c[1] = raw[1] - leaked; o->c[2] = raw[2] - leaked; o->c[3] = raw[3];
 	o->nm = 0;
-	for (int i = 0; i < nmounts_named; i++) {
-		struct named *m = &mounts_by_name[i];
-		if (!m->ok) continue;
-		memcpy(o->m[o->nm].name, m->name, NAME);
+	for (int h = 0; h < N_HANDLES; h++) {
+		if (HANDLE_NS[h] != NS_MOUNT || hstate[h] != ST_LIVE || o->nm >= MAX_MOUNTS) continue;
+		o->m[o->nm].name = HANDLE_NAME[h];
 		o->m[o->nm].blocks = o->m[o->nm].bfree = STAT_NULL;
-		if (m->has_size) hc_statfs(m->idx, &o->m[o->nm].blocks, &o->m[o->nm].bfree);
+		if (obj[h].has_size) hc_statfs(obj[h].idx, &o->m[o->nm].blocks, &o->m[o->nm].bfree);
 		o->nm++;
 	}
 }
@@ -484,13 +380,11 @@ HC_FN void end_step(void) {
 HC_FN void teardown(void) {
 	/* The contract's teardown: every process exits (in creation order), every file is unlinked,
 	 * every segment removed, every mount unmounted. */
-	for (int i = 0; i < nprocs; i++) if (procs[i].live) op_exit(procs[i].name);
-	for (int i = nfiles_named - 1; i >= 0; i--) if (files_by_name[i].ok) hc_file(HC_UNLINK, files_by_name[i].mount, files_by_name[i].idx, 0, 0, 0);
-	nfiles_named = 0;
+	for (int h = 0; h < N_HANDLES; h++) if (HANDLE_NS[h] == NS_PROC && hstate[h] == ST_LIVE) { op_exit(h); hstate[h] = ST_ENDED; }
+	for (int h = 0; h < N_HANDLES; h++) if (HANDLE_NS[h] == NS_FILE && hstate[h] == ST_LIVE) { op_unlink(h); hstate[h] = ST_ENDED; }
 	remove_segments();
-	nsegs_named = 0;
 	unmount_from(1);
-	nmounts_named = 0;
+	for (int h = 0; h < N_HANDLES; h++) if (HANDLE_NS[h] != NS_PROC && h != 1 && hstate[h] == ST_LIVE) hstate[h] = ST_ENDED;
 }
 
 HC_FN void usage(const char *argv0) {
@@ -555,15 +449,12 @@ HC_FN void setup_and_run(int argc, char **argv) {
 	if (write_file(OVC, SETUP_OVERCOMMIT) || write_file(NR, SETUP_NR + leaked)) broken("cannot set up the pool (nr_hugepages %ld, nr_overcommit_hugepages %ld)", SETUP_NR, SETUP_OVERCOMMIT);
 	int r = hc_mount(0, -1, -1);
 	if (r) broken("cannot mount hugetlbfs: %s", strerror(r));
-	struct named *d = set_named(mounts_by_name, &nmounts_named, "default");
-	d->idx = 0; d->ok = 1;
+	obj[1].idx = 0; hstate[1] = ST_LIVE; /* handle 1: the mount "default" */
 	pid_t pid = spawn_node(0);
 	if (pid < 0) broken("cannot start process p0: %s", strerror(errno));
 	node_pid[0] = pid;
 	nodes_used = 1;
-	snprintf(procs[0].name, NAME, "p0");
-	procs[0].live = 1;
-	nprocs = 1;
+	obj[0].node = 0; hstate[0] = ST_LIVE; /* handle 0: the process p0 */
 	observe(&cur_obs, 0);
 	printf("INFO  initial %s\n", fmt_counters(cur_obs.c));
 	scenario();

@@ -44,7 +44,7 @@ export const munmap = defineOp<'munmap'>({
 export const mremap = defineOp<'mremap'>({
   op: 'mremap',
   fields: { proc: name('proc'), map: name('map'), offset, oldPages: count(), newPages: count(), to: name('map', true) },
-  names: [...ON_MAPPING, { field: 'to', ns: 'map', role: 'create', size: (s) => s.newPages }],
+  names: [...ON_MAPPING, { field: 'to', ns: 'map', role: 'create', optional: true, size: (s) => s.newPages }],
   validate(s, h, ctx) {
     const range = ctx.size(h.map);
     const offset = s.offset as number;

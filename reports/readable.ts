@@ -4,6 +4,7 @@
  * mappings and the state of each page, the kernel functions that ran, and the invariants that broke
  * there (each in one sentence). The Markdown, HTML and terminal renderings all draw from this.
  */
+import { OPS } from '../ops';
 import { labelBugs, labelViolation } from '../checker/label';
 import { instrumentPolicy, kernelName, type KernelCall } from '../model/instrument';
 import { Machine } from '../model/machine';
@@ -132,21 +133,28 @@ function snapshot(m: Machine): ProcessView[] {
   }));
 }
 
+/** Who forked whom and when each process exited, read from the steps' name effects (ops/,
+ *  `names`): a created process with a parent, an ended process. */
 function processTree(scenario: Scenario, obs: Observation[]): ProcessNode {
   const root: ProcessNode = { name: 'p0', forkedAt: null, exitedAt: null, children: [] };
   const live = new Map<string, ProcessNode>([['p0', root]]);
   scenario.steps.forEach((st, i) => {
     if (obs[i]!.result !== 'ok') return;
-    if (st.op === 'fork') {
-      const parent = live.get(st.proc);
-      if (!parent) return;
-      const node: ProcessNode = { name: st.child, forkedAt: i, exitedAt: null, children: [] };
-      parent.children.push(node);
-      live.set(st.child, node);
-    } else if (st.op === 'exit') {
-      const node = live.get(st.proc);
-      if (node) node.exitedAt = i;
-      live.delete(st.proc);
+    const r = st as unknown as Record<string, unknown>;
+    for (const u of OPS[st.op].names) {
+      if (u.ns !== 'proc') continue;
+      const name = r[u.field] as string;
+      if (u.role === 'create' && u.inherit !== undefined) {
+        const parent = live.get(r[u.inherit] as string);
+        if (!parent) continue;
+        const node: ProcessNode = { name, forkedAt: i, exitedAt: null, children: [] };
+        parent.children.push(node);
+        live.set(name, node);
+      } else if (u.role === 'end') {
+        const node = live.get(name);
+        if (node) node.exitedAt = i;
+        live.delete(name);
+      }
     }
   });
   return root;

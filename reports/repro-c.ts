@@ -3,18 +3,21 @@
  * a real kernel, LTP-style. One file: kernel/core.c (shared with the kernel driver) and
  * kernel/repro-runtime.c pasted in, then the scenario as straight-line calls, one block per step:
  *
- *     begin(3, "p0: write a[0] = 1", "write", NULL);
- *     observed(op_write("p0", "a", 0, 1));
- *     expect_result("ok");
- *     expect_counters(1, 0, 0, 1);
- *     end_step();
+ *     if (begin(3, "p0: write a[0] = 1", "write", NULL)) {
+ *         static const int need[] = {0, 2, -1}, conflict[] = {-1}, ...;
+ *         observed(can_run(need, conflict) ? settle(op_write(0, 2, 0, 1), create, ...) : R_SKIPPED);
+ *         expect_result("ok");
+ *         expect_counters(1, 0, 0, 1);
+ *         end_step();
+ *     }
  *
+ * Names are handles: the binder (scenario/bind.ts) numbers every creation of a name, and the
+ * runtime's one liveness table (`can_run`, `settle`) decides what is skipped.
  * Expectations: what the step's `expect` says; fields it leaves out are filled from the model's
  * prediction (`expectFrom`, default the `linux` policy), unless `expectFrom` is null.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { match } from 'ts-pattern';
 import { kernelHazard, kernelLimits } from '../kernel/admission';
 import { ROOT } from '../kernel/build';
 import { findHazards } from '../model/hazards';
@@ -23,6 +26,8 @@ import { documentedPartialFailures } from '../properties/invariants/error-atomic
 import { judgeOnModel } from '../properties/judge';
 import type { Expectation, Observation, Scenario, Step } from '../scenario/types';
 import { describeStep } from './describe';
+import { OPS } from '../ops';
+import { Binder, type BoundStep } from '../scenario/bind';
 import { formatScenario } from './scenario-json';
 
 export class ReproError extends Error {}
@@ -49,38 +54,22 @@ export function cString(s: string): string {
   return `"${out}"`.replace(/""$/, '');
 }
 
-const PROT = { rw: 0, r: 1, none: 2 } as const;
+type CFn = (step: Step, h: Record<string, number>) => string;
 
-/** The op call of a step (kernel/repro-runtime.c). */
-export function opCall(step: Step): string {
-  const q = cString;
-  return match(step)
-    .with({ op: 'setPool' }, (s) => `op_set_pool(${s.pages})`)
-    .with({ op: 'setOvercommit' }, (s) => `op_set_overcommit(${s.pages})`)
-    .with({ op: 'mount' }, (s) => `op_mount(${q(s.mount)}, ${s.size ?? -1}, ${s.minSize ?? -1})`)
-    .with({ op: 'umount' }, (s) => `op_umount(${q(s.mount)})`)
-    .with({ op: 'create' }, (s) => `op_create(${q(s.file)}, ${q(s.mount)})`)
-    .with({ op: 'unlink' }, (s) => `op_unlink(${q(s.file)})`)
-    .with({ op: 'truncate' }, (s) => `op_truncate(${q(s.file)}, ${s.pages})`)
-    .with({ op: 'fallocate' }, (s) => `op_fallocate(${q(s.file)}, ${s.offset}, ${s.pages}, ${s.punch ? 1 : 0})`)
-    .with(
-      { op: 'mmap' },
-      (s) =>
-        `op_mmap(${q(s.proc)}, ${q(s.map)}, ${s.pages}, ${s.share === 'shared' ? 1 : 0}, ${s.file !== undefined ? q(s.file) : 'NULL'}, ${s.offset}, ${s.noreserve ? 1 : 0}, ${s.populate ? 1 : 0}, ${PROT[s.prot]})`,
-    )
-    .with({ op: 'munmap' }, (s) => `op_munmap(${q(s.proc)}, ${q(s.map)}, ${s.offset}, ${s.pages})`)
-    .with({ op: 'mremap' }, (s) => `op_mremap(${q(s.proc)}, ${q(s.map)}, ${s.offset}, ${s.oldPages}, ${s.newPages}, ${s.to !== undefined ? q(s.to) : 'NULL'})`)
-    .with({ op: 'madvise' }, (s) => `op_madvise(${q(s.proc)}, ${q(s.map)}, ${s.offset}, ${s.pages}, ${s.advice === 'remove' ? 1 : 0})`)
-    .with({ op: 'mprotect' }, (s) => `op_mprotect(${q(s.proc)}, ${q(s.map)}, ${s.offset}, ${s.pages}, ${PROT[s.prot]})`)
-    .with({ op: 'read' }, (s) => `op_read(${q(s.proc)}, ${q(s.map)}, ${s.page})`)
-    .with({ op: 'write' }, (s) => `op_write(${q(s.proc)}, ${q(s.map)}, ${s.page}, ${s.value})`)
-    .with({ op: 'fork' }, (s) => `op_fork(${q(s.proc)}, ${q(s.child)})`)
-    .with({ op: 'exit' }, (s) => `op_exit(${q(s.proc)})`)
-    .with({ op: 'shmget' }, (s) => `op_shmget(${q(s.seg)}, ${s.pages}, ${s.noreserve ? 1 : 0})`)
-    .with({ op: 'shmat' }, (s) => `op_shmat(${q(s.proc)}, ${q(s.seg)}, ${q(s.map)})`)
-    .with({ op: 'shmrm' }, (s) => `op_shmrm(${q(s.seg)})`)
-    .exhaustive();
+/** A scenario bound once (scenario/bind.ts): its handles, and per step its bound names. */
+export function bindScenario(scenario: Scenario): { binder: Binder; bound: BoundStep[] } {
+  const binder = new Binder();
+  return { binder, bound: scenario.steps.map((st, i) => binder.bind(st, i)) };
 }
+
+/** The op calls of a scenario's steps (kernel/repro-runtime.c), names as handles (ops/, `c`). */
+export function opCalls(scenario: Scenario): string[] {
+  const { bound } = bindScenario(scenario);
+  return scenario.steps.map((st, i) => (OPS[st.op].c as CFn)(st, bound[i]!.h));
+}
+
+const NS_C: Record<string, string> = { proc: 'NS_PROC', map: 'NS_MAP', file: 'NS_FILE', mount: 'NS_MOUNT', seg: 'NS_SEG' };
+const cList = (xs: readonly number[]) => `{${[...xs, -1].join(', ')}}`;
 
 /** The expectation a step is checked against: `expect` over the model's observation. */
 export function mergedExpectation(declared: Expectation | undefined, predicted: Observation | undefined): Expectation {
@@ -124,13 +113,6 @@ const source = (name: string) => readFileSync(join(ROOT, 'kernel', name), 'utf8'
 export function generateRepro(scenario: Scenario, opts: ReproOptions): string {
   const limit = kernelLimits(scenario);
   if (limit) throw new ReproError(`the scenario needs ${limit}`);
-  scenario.steps.forEach((st, i) => {
-    for (const [field, v] of Object.entries(st)) {
-      if (['proc', 'map', 'child', 'file', 'mount', 'seg', 'to'].includes(field) && typeof v === 'string' && Buffer.byteLength(v) > 39) {
-        throw new ReproError(`step ${i}, field "${field}": the name "${v}" is longer than the 39 bytes a reproducer keeps`);
-      }
-    }
-  });
   const predicted = opts.expectFrom ? judgeOnModel(scenario, opts.expectFrom) : null;
   const hazard = kernelHazard(scenario);
   const hz = findHazards(scenario);
@@ -165,15 +147,18 @@ export function generateRepro(scenario: Scenario, opts: ReproOptions): string {
   if (hazard) head.push(' *', ` * WARNING: ${comment(hazard.replace(/; pass --allow-leak.*$/, ''))}.`, ' * The program refuses to run unless given --allow-leak.');
   head.push(' *', ' * The scenario (hugecheck.scenario/1):', ...formatScenario(scenario).split('\n').map((l) => ` *   ${comment(l)}`), ' */');
 
+  const { binder, bound } = bindScenario(scenario);
   const body: string[] = [];
   scenario.steps.forEach((step, i) => {
     const desc = describeStep(step);
     const partial = documentedPartialFailures(step);
     const e = opts.expectFrom ? mergedExpectation(step.expect, predicted!.trace.steps[i]) : (step.expect ?? {});
+    const b = bound[i]!;
     body.push(
       `\t/* step ${i}: ${comment(desc)} */`,
       `\tif (begin(${i}, ${cString(desc)}, ${cString(step.op)}, ${partial.length ? cString(partial.join('|')) : 'NULL'})) {`,
-      `\t\tobserved(${opCall(step)});`,
+      `\t\tstatic const int need[] = ${cList(b.needs)}, conflict[] = ${cList(b.conflicts)}, create[] = ${cList(b.creates)}, from[] = ${cList(b.from)}, end_run[] = ${cList(b.endsRun)}, end_ok[] = ${cList(b.endsOk)};`,
+      `\t\tobserved(can_run(need, conflict) ? settle(${(OPS[step.op].c as CFn)(step, b.h)}, create, from, end_run, end_ok) : R_SKIPPED);`,
       ...expectLines(e).map((l) => `\t\t${l}`),
       '\t\tend_step();',
       '\t}',
@@ -193,6 +178,11 @@ export function generateRepro(scenario: Scenario, opts: ReproOptions): string {
     `static const int REQUIRES_CLEAN_POOL = ${requiresClean ? 1 : 0};`,
     `static const int LEAKED_MACHINE_LAST_STEP = ${lastOnLeaked}; /* with leaked reservations, run up to this step (-1: refuse) */`,
     'static void scenario(void);',
+    '/* The scenario\'s names as handles (hugecheck\'s binder, scenario/bind.ts): one per creation of a name. */',
+    'enum { NS_PROC, NS_MAP, NS_FILE, NS_MOUNT, NS_SEG };',
+    `#define N_HANDLES ${binder.handles.length}`,
+    `static const char *const HANDLE_NAME[N_HANDLES] = {${binder.handles.map((x) => cString(x.name)).join(', ')}};`,
+    `static const unsigned char HANDLE_NS[N_HANDLES] = {${binder.handles.map((x) => NS_C[x.ns]).join(', ')}};`,
     '',
     source('repro-runtime.c'),
     '/* ---- the scenario ------------------------------------------------------------------------- */',

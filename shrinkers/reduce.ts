@@ -8,6 +8,7 @@
  * POPULATE, prot rw); renumber names to the smallest.
  * Deterministic: the same input and predicate give the same result.
  */
+import { OPS } from '../ops';
 import type { Scenario, Step } from '../scenario/types';
 import { validateScenario } from '../scenario/validate';
 
@@ -73,33 +74,54 @@ type Pass = (s: Scenario) => Iterable<Scenario>;
 
 const withSteps = (s: Scenario, steps: Step[]): Scenario => ({ ...s, steps });
 
+/** The name a step always creates (not an optional one such as mremap's `to`), from its op's
+ *  `names` (ops/): a fork's child with its parent, an mmap's mapping, a file with its mount, a
+ *  segment, a mount. */
+function created(st: Step): { ns: string; name: string; parent?: string; under?: string } | undefined {
+  const r = st as unknown as Record<string, unknown>;
+  for (const u of OPS[st.op].names) {
+    if (u.role !== 'create' || u.optional || typeof r[u.field] !== 'string') continue;
+    const parent = u.inherit !== undefined ? (r[u.inherit] as string) : undefined;
+    const under = u.under !== undefined ? (r[u.under] as string) : undefined;
+    return { ns: u.ns, name: r[u.field] as string, ...(parent !== undefined ? { parent } : {}), ...(under !== undefined ? { under } : {}) };
+  }
+  return undefined;
+}
+
 /** Processes in order of creation, with their descendants. */
 function descendants(s: Scenario, proc: string): Set<string> {
   const out = new Set([proc]);
-  for (const st of s.steps) if (st.op === 'fork' && out.has(st.proc)) out.add(st.child);
+  for (const st of s.steps) {
+    const c = created(st);
+    if (c?.ns === 'proc' && c.parent !== undefined && out.has(c.parent)) out.add(c.name);
+  }
   return out;
 }
 
 function* dropProcesses(s: Scenario): Iterable<Scenario> {
   for (const st of s.steps) {
-    if (st.op !== 'fork') continue;
-    const gone = descendants(s, st.child);
-    yield withSteps(s, s.steps.filter((x) => !(x.op === 'fork' && gone.has(x.child)) && !('proc' in x && gone.has(x.proc))));
+    const c = created(st);
+    if (c?.ns !== 'proc') continue;
+    const gone = descendants(s, c.name);
+    yield withSteps(s, s.steps.filter((x) => {
+      const cx = created(x);
+      return !(cx?.ns === 'proc' && gone.has(cx.name)) && !('proc' in x && gone.has(x.proc));
+    }));
   }
 }
 
 function* dropNamed(s: Scenario): Iterable<Scenario> {
   const seen = new Set<string>();
   for (const st of s.steps) {
-    let key: [string, string] | undefined;
-    if (st.op === 'mmap' || st.op === 'shmat') key = ['map', st.map];
-    else if (st.op === 'create') key = ['file', st.file];
-    else if (st.op === 'shmget') key = ['seg', st.seg];
-    else if (st.op === 'mount') key = ['mount', st.mount];
+    const c = created(st);
+    const key: [string, string] | undefined = c && c.ns !== 'proc' ? [c.ns, c.name] : undefined;
     if (!key || seen.has(key.join(':'))) continue;
     seen.add(key.join(':'));
     const [kind, name] = key;
-    const files = kind === 'mount' ? new Set(s.steps.flatMap((x) => (x.op === 'create' && x.mount === name ? [x.file] : []))) : new Set<string>();
+    const files = kind === 'mount' ? new Set(s.steps.flatMap((x) => {
+      const cx = created(x);
+      return cx?.ns === 'file' && cx.under === name ? [cx.name] : [];
+    })) : new Set<string>();
     yield withSteps(
       s,
       s.steps.filter((x) => {
@@ -144,34 +166,11 @@ function* lowerNumbers(s: Scenario): Iterable<Scenario> {
 }
 
 function* plainerOptions(s: Scenario): Iterable<Scenario> {
-  const set = (i: number, patch: Record<string, unknown>) => withSteps(s, s.steps.map((x, j) => (j === i ? ({ ...x, ...patch } as Step) : x)));
   for (let i = 0; i < s.steps.length; i++) {
     const st = s.steps[i]!;
-    if (st.op === 'mmap') {
-      if (st.populate) yield set(i, { populate: false });
-      if (st.noreserve) yield set(i, { noreserve: false });
-      if (st.prot !== 'rw') yield set(i, { prot: 'rw' });
-      if (st.share === 'shared') yield set(i, { share: 'private' });
-      if (st.file !== undefined) {
-        const { file: _f, ...anon } = st;
-        yield withSteps(s, s.steps.map((x, j) => (j === i ? ({ ...anon, offset: 0 } as Step) : x)));
-      }
-    }
-    if (st.op === 'shmget' && st.noreserve) yield set(i, { noreserve: false });
-    if (st.op === 'fallocate' && st.punch) yield set(i, { punch: false });
-    if (st.op === 'madvise' && st.advice === 'remove') yield set(i, { advice: 'dontneed' });
-    if (st.op === 'mremap' && st.to !== undefined) {
-      const { to: _t, ...inPlace } = st;
-      yield withSteps(s, s.steps.map((x, j) => (j === i ? (inPlace as Step) : x)));
-    }
-    if (st.op === 'mount' && st.minSize !== undefined) {
-      const { minSize: _m, ...rest } = st;
-      yield withSteps(s, s.steps.map((x, j) => (j === i ? (rest as Step) : x)));
-    }
-    if (st.op === 'mount' && st.size !== undefined) {
-      const { size: _s, ...rest } = st;
-      yield withSteps(s, s.steps.map((x, j) => (j === i ? (rest as Step) : x)));
-    }
+    // Each op's plainer variants are in its module (ops/, `plainer`).
+    const plainer = OPS[st.op].plainer as ((x: Step) => Iterable<Step>) | undefined;
+    for (const v of plainer?.(st) ?? []) yield withSteps(s, s.steps.map((x, j) => (j === i ? v : x)));
   }
 }
 

@@ -19,7 +19,7 @@ import { linuxFixed } from '../model/policies/fixes';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { CATALOGUE } from '../properties/catalogue';
 import { judgeOnModel } from '../properties/judge';
-import { C_CHECKED_INVARIANTS, cString, generateRepro, mergedExpectation, opCall, ReproError } from '../reports/repro-c';
+import { C_CHECKED_INVARIANTS, cString, generateRepro, mergedExpectation, opCalls, ReproError } from '../reports/repro-c';
 import { generateJestTest } from '../reports/repro-jest';
 import type { Scenario } from '../scenario/types';
 import { parseScenarioText, validateScenario } from '../scenario/validate';
@@ -77,13 +77,14 @@ describe('the C reproducer generator', () => {
         { op: 'shmget', seg: 's', pages: 1, noreserve: true },
       ],
     });
-    expect(s.steps.map(opCall)).toEqual([
-      'op_mount("m", 2, -1)',
-      'op_create("f", "m")',
-      'op_mmap("p0", "a", 2, 1, "f", 0, 0, 1, 1)',
-      'op_mremap("p0", "a", 0, 1, 1, "b")',
-      'op_write("p0", "b", 0, 7)',
-      'op_shmget("s", 1, 1)',
+    // Names are handles: 0 is p0, 1 the default mount, then one per creation in step order.
+    expect(opCalls(s)).toEqual([
+      'op_mount(2, 2, -1)',
+      'op_create(3, 2)',
+      'op_mmap(0, 4, 2, 1, 3, 0, 0, 1, 1)',
+      'op_mremap(0, 4, 0, 1, 1, 5)',
+      'op_write(0, 5, 0, 7)',
+      'op_shmget(6, 1, 1)',
     ]);
   });
 
@@ -97,10 +98,17 @@ describe('the C reproducer generator', () => {
     expect(e).toEqual({ result: 'ENOMEM', counters: { total: 1, free: 1, rsvd: 5, surp: 0 } });
   });
 
-  test('refuses names a reproducer cannot hold, naming the step and field', () => {
-    const s = validateScenario({ format: 'hugecheck.scenario/1', name: 'long', steps: [{ op: 'mmap', proc: 'p0', map: 'x'.repeat(50), pages: 1 }] });
-    expect(() => generateRepro(s, { expectFrom: linux })).toThrow(ReproError);
-    expect(() => generateRepro(s, { expectFrom: linux })).toThrow(/step 0, field "map"/);
+  test('keeps names of any length (handles in the calls, names in one table); refuses what the driver cannot hold', () => {
+    const long = 'x'.repeat(50);
+    const s = validateScenario({ format: 'hugecheck.scenario/1', name: 'long', steps: [{ op: 'mmap', proc: 'p0', map: long, pages: 1 }] });
+    const c = generateRepro(s, { expectFrom: linux });
+    expect(c).toContain(`static const char *const HANDLE_NAME[N_HANDLES] = {"p0", "default", "${long}"};`);
+    expect(c).toContain('settle(op_mmap(0, 2, 1, 0, -1, 0, 0, 0, 0), create, from, end_run, end_ok)');
+    const forks = validateScenario({
+      format: 'hugecheck.scenario/1', name: 'many', steps: Array.from({ length: 64 }, (_, i) => ({ op: 'fork', proc: 'p0', child: `c${i}` })),
+    });
+    expect(() => generateRepro(forks, { expectFrom: linux })).toThrow(ReproError);
+    expect(() => generateRepro(forks, { expectFrom: linux })).toThrow(/65 processes/);
   });
 
   test('marks a leaking scenario so the program refuses it without --allow-leak', () => {

@@ -1,13 +1,13 @@
 import { firstStep, fmtCounters, type Invariant } from '../invariant';
+import { OPS } from '../../ops';
 import type { Step } from '../../scenario/types';
 
 /** Failures the kernel documents as having partial effects, for a step (the C reproducer reads
  *  this list too). */
 export function documentedPartialFailures(step: Step): string[] {
-  if (step.op === 'fallocate') return ['ENOSPC']; // R-8.3: pages allocated so far stay
-  if (step.op === 'mprotect') return ['ENOMEM']; // applied to the mapped parts
-  if (step.op === 'madvise') return ['ENOMEM', 'EACCES']; // mapped parts first; MADV_REMOVE stops at the first private VMA
-  return [];
+  // Each op's list is in its module (ops/, `partialFailures`).
+  const f = OPS[step.op].partialFailures as ((s: Step) => readonly string[]) | undefined;
+  return f ? [...f(step)] : [];
 }
 
 function documentedPartial(step: Step, result: string): boolean {
