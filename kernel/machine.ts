@@ -8,7 +8,7 @@
  */
 import { OPS } from '../ops';
 import type { DriverCtx, KMount, KProc } from '../ops/define';
-import { Binder, DEFAULT_MOUNT, ENDED, Liveness, P0 } from '../scenario/bind';
+import { Binder, copyInherited, DEFAULT_MOUNT, ENDED, Liveness, liveHandles, P0 } from '../scenario/bind';
 import type { Counters, MountStat, Observation, Result, Setup, Step } from '../scenario/types';
 import type { DriverProcess, Reply } from './driver-process';
 
@@ -72,10 +72,7 @@ export class KernelMachine {
 
   /** Live handles of a namespace, in order of creation. */
   private liveOf(ns: 'proc' | 'file' | 'seg' | 'mount'): number[] {
-    const out: number[] = [];
-    const hs = this.binder.handles;
-    for (let h = 0; h < hs.length; h++) if (hs[h]!.ns === ns && this.live.isLive(h)) out.push(h);
-    return out;
+    return liveHandles(this.binder, this.live, ns);
   }
 
   observe(result: Result, value?: number): Observation {
@@ -105,7 +102,7 @@ export class KernelMachine {
     this.ctx.value = undefined;
     const r = await (OPS[step.op].driver as DriverFn)(this.ctx, step, b.h);
     this.live.settle(b, r);
-    for (let i = 0; i < b.from.length; i++) if (b.from[i]! >= 0) this.objs[b.creates[i]!] = this.objs[b.from[i]!];
+    copyInherited(b, this.objs);
     if (this.ctx.value !== undefined) setValue(this.ctx.value);
     return r;
   }

@@ -6,7 +6,7 @@
  */
 import { OPS } from '../ops';
 import type { Binding, ModelCtx } from '../ops/define';
-import { Binder, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, P0, type BoundStep } from '../scenario/bind';
+import { Binder, copyInherited, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
 import type { Counters, MountStat, Observation, Result, Scenario, Setup, Step } from '../scenario/types';
 import type { Kernel } from './kernel';
 import { createState, newProcess, type Inode, type ModelState, type Mount, type Process } from './state';
@@ -57,17 +57,14 @@ export class Machine {
     }
     const r = (OPS[step.op].model as ModelFn)(this.ctx, step, b.h);
     this.live.settle(b, r);
-    for (let i = 0; i < b.from.length; i++) if (b.from[i]! >= 0) this.objs[b.creates[i]!] = this.objs[b.from[i]!];
+    copyInherited(b, this.objs);
     this.value = this.ctx.value;
     return r;
   }
 
   /** Live handles of a namespace, in order of creation. */
   private liveOf(ns: 'proc' | 'file' | 'seg' | 'mount'): number[] {
-    const out: number[] = [];
-    const hs = this.binder.handles;
-    for (let h = 0; h < hs.length; h++) if (hs[h]!.ns === ns && this.live.isLive(h)) out.push(h);
-    return out;
+    return liveHandles(this.binder, this.live, ns);
   }
 
   /** The scenario's names as they stand at run time (for reports): live processes with their mapping

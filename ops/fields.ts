@@ -30,3 +30,10 @@ export function checkWithin(s: Record<string, unknown>, range: number, err: (fie
 export function describeRange(map: string, offset: number, pages: number): string {
   return `${map}${offset ? `+${offset}` : ''}, ${pages} hp`;
 }
+
+/** The lowest `${prefix}${k}` not among `live` (the explorer's canonical fresh names). */
+export function lowestFree(live: readonly string[], prefix: string): string {
+  let k = 0;
+  while (live.includes(`${prefix}${k}`)) k++;
+  return `${prefix}${k}`;
+}

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { newInode, type Inode, type Mount } from '../model/state';
 import { defineCommand, defineExplore, defineOp, type KFile, type KMount } from './define';
-import { count, flag, name, offset } from './fields';
+import { count, flag, lowestFree, name, offset } from './fields';
 import { pages, sel } from './gen';
 
 export const create = defineOp<'create'>({
@@ -160,12 +160,6 @@ export const fallocateCommand = defineCommand({
     return f ? { op: 'fallocate', file: f, offset: c.offset, pages: c.pages, punch: c.punch } : undefined;
   },
 });
-
-function lowestFree(live: readonly string[], prefix: string): string {
-  let k = 0;
-  while (live.includes(`${prefix}${k}`)) k++;
-  return `${prefix}${k}`;
-}
 
 export const createExplore = defineExplore({
   flags: { create: 'create a file (up to files) on any live mount' },

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { getUnmappedArea, type Inode, type Process } from '../model/state';
 import { allocRange, defineCommand, defineExplore, defineOp, type Binding, type KProc, type KSeg } from './define';
-import { count, flag, name } from './fields';
+import { count, flag, lowestFree, name } from './fields';
 import { flag as dialFlag, pages, rarely, sel } from './gen';
 
 export const shmget = defineOp<'shmget'>({
@@ -123,12 +123,6 @@ export const shmrmCommand = defineCommand({
     return seg ? { op: 'shmrm', seg } : undefined;
   },
 });
-
-function lowestFree(live: readonly string[], prefix: string): string {
-  let k = 0;
-  while (live.includes(`${prefix}${k}`)) k++;
-  return `${prefix}${k}`;
-}
 
 export const shmExplore = defineExplore({
   flags: {

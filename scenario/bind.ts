@@ -277,3 +277,16 @@ export class Liveness {
     }
   }
 }
+
+/** Live handles of a namespace, in order of creation (the runners' teardown and observations). */
+export function liveHandles(binder: Binder, live: Liveness, ns: Exclude<Namespace, 'map'>): number[] {
+  const out: number[] = [];
+  const hs = binder.handles;
+  for (let h = 0; h < hs.length; h++) if (hs[h]!.ns === ns && live.isLive(h)) out.push(h);
+  return out;
+}
+
+/** After a step settled: a created copy (fork's mappings) denotes its original's object. */
+export function copyInherited(b: BoundStep, objs: unknown[]): void {
+  for (let i = 0; i < b.from.length; i++) if (b.from[i]! >= 0) objs[b.creates[i]!] = objs[b.from[i]!];
+}
