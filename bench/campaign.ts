@@ -3,8 +3,8 @@
  * does not run it). For every policy that breaks an invariant — the bug zoo (the generator's weights
  * were tuned on it), the seeds' proposals, the mutants, and the held-out bugs of bench/holdout/
  * (historical bugs the generator was never tuned on, written as user policy modules) — and for
- * every generator (classic, swarm, guided), it runs `check`'s search (checkProperty, the default
- * 1000 runs per property, the catalogue in order) under seeds 1..N and records whether a violation
+ * every generator (classic, swarm, guided), it runs `check`'s search (checkProperty, the
+ * default budget per property, the catalogue in order) under seeds 1..N and records whether a violation
  * no known bug explains was found, and how long it took to find it (no shrinking).
  *
  *   npm run campaign [-- --seeds N] [-- --only holdout,zoo] [-- --generators swarm,guided]
@@ -16,6 +16,7 @@ import { join } from 'path';
 import { GENERATOR_KINDS, type GeneratorKind } from '../generator/arbitrary';
 import { POLICIES } from '../model/policies';
 import type { Policy } from '../model/policy';
+import { DEFAULT_RUNS } from '../checker/check';
 import { timeToFirstFailure } from './first-failure';
 
 const argv = process.argv.slice(2);
@@ -24,7 +25,7 @@ const arg = (name: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const SEEDS = Number(arg('--seeds') ?? 20);
-const RUNS = Number(arg('--runs') ?? 1000);
+const RUNS = Number(arg('--runs') ?? DEFAULT_RUNS);
 const groups = new Set((arg('--only') ?? 'holdout,zoo,seed,mutant').split(','));
 const generators = (arg('--generators')?.split(',') ?? [...GENERATOR_KINDS]) as GeneratorKind[];
 for (const g of generators) if (!GENERATOR_KINDS.includes(g)) throw new Error(`unknown generator ${g}`);

@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, release, totalmem } from 'os';
 import { join } from 'path';
 import { match } from 'ts-pattern';
-import { checkProperty } from '../checker/check';
+import { checkProperty, DEFAULT_RUNS } from '../checker/check';
 import { timeToFirstFailure } from './first-failure';
 import { explore } from '../explore/bfs';
 import { exploreParallel } from '../explore/parallel';
@@ -182,7 +182,7 @@ async function checkSection(): Promise<void> {
 
 // ---- bugs ----------------------------------------------------------------------------------------
 function bugsSection(): void {
-  console.log(`\nbugs: every zoo, seed and mutant policy that breaks an invariant (${SEEDS} seeds each, 1000 runs per property)`);
+  console.log(`\nbugs: every zoo, seed and mutant policy that breaks an invariant (${SEEDS} seeds each, ${DEFAULT_RUNS} runs per property)`);
   const policies = [...POLICIES.values()].filter((p) => !p.name.startsWith('fix/') && p.name !== 'linux' && p.name !== 'linux-fixed');
   console.log(`  ${'policy'.padEnd(46)} ${'first failure'.padStart(14)} ${'check'.padStart(6)} ${'shortest'.padStart(9)} ${'ratio'.padStart(6)}  invariant`);
   for (const policy of policies) {
@@ -200,7 +200,7 @@ function bugsSection(): void {
       caught++;
       invariant ??= f.invariant;
       const inv = findInvariant(f.invariant)!;
-      const r = checkProperty(policy, inv, { runs: 1000, seed });
+      const r = checkProperty(policy, inv, { runs: DEFAULT_RUNS, seed });
       const v = r.violations.find((x) => !x.knownBugs);
       if (!v) continue;
       lengths.push(v.counterexample.steps.length);

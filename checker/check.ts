@@ -25,7 +25,12 @@ import type { Invariant, Violation } from '../properties/invariant';
 import { judgeOnModel } from '../properties/judge';
 import { reduce } from '../shrinkers/reduce';
 import { DEFAULT_SHORTEST_BUDGET, proveShortest, type ShortestVerdict } from '../explore/shortest';
-import type { Scenario, Step } from '../scenario/types';
+import type { Scenario } from '../scenario/types';
+import { withExpectations } from '../scenario/expect';
+
+/** Scenarios per property when `--runs` is not given (the default budget: README, "the default
+ *  budget"). */
+export const DEFAULT_RUNS = 1000;
 
 export interface CheckOptions {
   runs: number;
@@ -198,14 +203,5 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
 /** Names the counterexample and writes what the policy produced into every step's expect. */
 export function finish(s: Scenario, policy: Policy, name = 'counterexample'): Scenario {
   const { trace } = judgeOnModel(s, policy, []);
-  const steps = s.steps.map((step, i): Step => {
-    const o = trace.steps[i]!;
-    const expect: NonNullable<Step['expect']> = { result: o.result };
-    if (o.value !== undefined) expect.value = o.value;
-    expect.counters = { ...o.counters };
-    const mounts = Object.fromEntries(Object.entries(o.mounts).filter(([m]) => m !== 'default'));
-    if (Object.keys(mounts).length) expect.mounts = mounts;
-    return { ...step, expect };
-  });
-  return { format: s.format, name, setup: s.setup, steps };
+  return { format: s.format, name, setup: s.setup, steps: withExpectations(s, trace.steps) };
 }

@@ -9,7 +9,8 @@ import type { Weights } from '../generator/commands';
 import { execute } from '../model/machine';
 import type { Policy } from '../model/policy';
 import { reduceAsync } from '../shrinkers/reduce';
-import type { Observation, Scenario, Step, Trace } from '../scenario/types';
+import type { Observation, Scenario, Trace } from '../scenario/types';
+import { withExpectations } from '../scenario/expect';
 import { firstDivergence, type Divergence } from './diff';
 
 export interface KernelRunner {
@@ -105,15 +106,7 @@ export async function fuzz(kernel: KernelRunner, opts: FuzzOptions): Promise<Fuz
     const m = execute(minimal, opts.policy);
     const d = firstDivergence(m, k.trace);
     if (!d) continue; // flaky: did not reproduce
-    const withExpect: Scenario = {
-      ...minimal,
-      name: `divergence-${opts.seed}-${i}`,
-      steps: minimal.steps.map((st, j): Step => {
-        const o = k.trace.steps[j]!;
-        const mounts = Object.fromEntries(Object.entries(o.mounts).filter(([m]) => m !== 'default'));
-        return { ...st, expect: { result: o.result, ...(o.value !== undefined ? { value: o.value } : {}), counters: { ...o.counters }, ...(Object.keys(mounts).length ? { mounts } : {}) } };
-      }),
-    };
+    const withExpect: Scenario = { ...minimal, name: `divergence-${opts.seed}-${i}`, steps: withExpectations(minimal, k.trace.steps) };
     out.divergences.push({ scenario: withExpect, divergence: d, model: m, kernel: k.trace });
     if (out.divergences.length >= (opts.maxDivergences ?? 5)) break;
   }

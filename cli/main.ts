@@ -19,6 +19,7 @@ import { runCommand } from './run';
 import { zooCommand } from './zoo';
 import { POLICIES } from '../model/policies';
 import { UsageError } from './errors';
+import { DEFAULT_RUNS } from '../checker/check';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const program = new Command('hugecheck')
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('check', { isDefault: true }))
     .description('check the invariants over generated scenarios (the default command)')
     .option('--policy <name>', 'the policy to check', 'linux')
-    .option('--runs <n>', 'generated scenarios per property', '1000')
+    .option('--runs <n>', 'generated scenarios per property', String(DEFAULT_RUNS))
     .option('--seed <n>', 'random seed (default: a fresh one, printed)')
     .option('--property <id>', 'check only this invariant (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--time-limit <seconds>', 'stop after this long (runs done then depend on the machine)')
@@ -65,7 +66,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   program
     .command('zoo')
     .description('check every historical bug of bug-zoo.md put back into the model')
-    .option('--runs <n>', 'generated scenarios per property', '1000')
+    .option('--runs <n>', 'generated scenarios per property', String(DEFAULT_RUNS))
     .option('--seed <n>', 'random seed', '1')
     .option('--out <dir>', 'write for each counterexample its scenario, Markdown and HTML report, C reproducer and Jest test, and the run\'s report')
     .option('--json', 'print the matrix as JSON')
@@ -95,7 +96,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--kernel', 'run it on the real kernel instead of the model (root, hugetlbfs)')
     .option('--allow-leak', 'with --kernel: also run scenarios that leave the pool changed until reboot')
     .option('--json', 'print the trace (hugecheck.trace/1) instead of the table')
-    .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean }) => {
+    .option('--record <file>', 'with --kernel: write the scenario to FILE with every step expecting what the kernel did (a golden)')
+    .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string }) => {
       code = await runCommand(file, opts, io);
     });
   program

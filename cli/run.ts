@@ -5,13 +5,18 @@ import { linux } from '../model/policies/linux';
 import type { Violation } from '../properties/invariant';
 import { judgeOnModel, judgeTrace } from '../properties/judge';
 import type { Trace } from '../scenario/types';
+import { existsSync, writeFileSync } from 'fs';
+import { withExpectations } from '../scenario/expect';
+import { formatScenario } from '../reports/scenario-json';
 import { UsageError } from './errors';
 import { withKernel } from './kernel-session';
 import { formatMismatches, formatRunTable, plainStyle, type Style } from '../reports/table';
 import type { Io } from './main';
 import { loadPolicy, loadScenario } from './load';
 
-export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean }, io: Io): Promise<number> {
+export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string }, io: Io): Promise<number> {
+  if (opts.record !== undefined && !opts.kernel) throw new UsageError('--record needs --kernel: a golden\'s expectations are what the kernel did');
+  if (opts.record !== undefined && existsSync(opts.record)) throw new UsageError(`--record ${opts.record}: the file exists (nothing was run; remove it or name another)`);
   const scenario = loadScenario(file);
   const policy = loadPolicy(opts.policy);
   let trace: Trace;
@@ -21,6 +26,15 @@ export async function runCommand(file: string, opts: { policy: string; json?: bo
     if (r.skipped !== undefined) throw new UsageError(`not run on the kernel: ${r.skipped}`);
     trace = r.trace;
     violations = judgeTrace(scenario, trace);
+    if (opts.record !== undefined) {
+      // A golden of the kernel-runs kind (docs/golden-authoring.md): every step expects what this
+      // kernel did.
+      const steps = withExpectations(scenario, trace.steps);
+      const clean = trace.steps.some((o) => o.counters.rsvd < 0) ? { requiresCleanPool: true } : {};
+      const source = `a kernel run: Linux ${trace.runner.replace(/^kernel:/, '')}, ${new Date().toISOString().slice(0, 10)}, hugecheck run --kernel --record (expectations are what the kernel did)`;
+      writeFileSync(opts.record, formatScenario({ format: scenario.format, name: scenario.name, ...(scenario.description ? { description: scenario.description } : {}), source, setup: scenario.setup, ...clean, ...(scenario.modelOnly ? { modelOnly: true } : {}), steps }) + '\n');
+      io.err(`recorded ${opts.record}: ${steps.length} steps with the kernel's results as expectations\n`);
+    }
   } else {
     ({ trace, violations } = judgeOnModel(scenario, policy));
   }

@@ -77,7 +77,7 @@ static volatile sig_atomic_t touch_signal;
 
 struct cmd { int op; long a, b, c, d, e, f, g, h; char path[160]; };
 struct ack { long result; long value; long extra; };
-enum { N_MMAP = 1, N_MUNMAP, N_MREMAP, N_MADVISE, N_MPROTECT, N_READ, N_WRITE, N_FORK, N_EXIT, N_SHMAT };
+enum { N_MMAP = 1, N_MUNMAP, N_MREMAP, N_MADVISE, N_MPROTECT, N_READ, N_WRITE, N_FORK, N_EXIT, N_SHMAT, N_MLOCK };
 
 HC_FN const char *errname(int e) {
 	switch (e) {
@@ -244,11 +244,11 @@ HC_FN void node_loop(void) {
 		char *addr = (char *)(BASE + (unsigned long)c.a * HP);
 		switch (c.op) {
 		case N_MMAP: {
-			/* a=addr b=pages c=shared d=hasfile e=offset f=noreserve g=populate h=prot; path */
+			/* a=addr b=pages c=shared d=hasfile e=offset f=noreserve g=1 MAP_POPULATE|2 MAP_LOCKED h=prot; path */
 			int fd = -1;
 			if (c.d) { fd = open(c.path, O_RDWR); if (fd < 0) { a.result = errno; break; } }
 			int flags = (c.c ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED_NOREPLACE | (c.d ? 0 : MAP_ANONYMOUS | MAP_HUGETLB) |
-				    (c.f ? MAP_NORESERVE : 0) | (c.g ? MAP_POPULATE : 0);
+				    (c.f ? MAP_NORESERVE : 0) | (c.g & 1 ? MAP_POPULATE : 0) | (c.g & 2 ? MAP_LOCKED : 0);
 			void *r = mmap(addr, (size_t)c.b * HP, prot_of(c.h), flags, fd, (off_t)c.e * (off_t)HP);
 			if (r == MAP_FAILED) a.result = errno;
 			else if (r != addr) { munmap(r, (size_t)c.b * HP); a.result = EEXIST; }
@@ -267,6 +267,8 @@ HC_FN void node_loop(void) {
 		}
 		case N_MADVISE: a.result = madvise(addr, (size_t)c.b * HP, c.c ? MADV_REMOVE : MADV_DONTNEED) ? errno : 0; break;
 		case N_MPROTECT: a.result = mprotect(addr, (size_t)c.b * HP, prot_of(c.c)) ? errno : 0; break;
+		/* b=pages c=1 for munlock */
+		case N_MLOCK: a.result = (c.c ? munlock(addr, (size_t)c.b * HP) : mlock(addr, (size_t)c.b * HP)) ? errno : 0; break;
 		case N_READ: a.result = touch(addr, 0, 0, &a.value); break;
 		case N_WRITE: a.result = touch(addr, 1, c.b, &a.value); break;
 		case N_FORK: {

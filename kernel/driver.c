@@ -121,7 +121,7 @@ static int handle(char *line) {
 		if (n < 2 || k < 0 || k >= MAX_NODES || node_pid[k] <= 0) { out("E no such process %ld\n", k); return 0; }
 		cm.a = v[0]; cm.b = v[1]; cm.c = v[2]; cm.d = v[3];
 		if (!strcmp(pop, "MMAP")) {
-			/* addr pages shared mount(-1: anonymous) file offset noreserve populate prot */
+			/* addr pages shared mount(-1: anonymous) file offset noreserve populate(1)|locked(2) prot */
 			cm.op = N_MMAP;
 			cm.c = v[2];
 			cm.d = v[3] >= 0;
@@ -131,6 +131,7 @@ static int handle(char *line) {
 		else if (!strcmp(pop, "MREMAP")) cm.op = N_MREMAP;         /* addr old new newaddr|-1|-2 */
 		else if (!strcmp(pop, "MADVISE")) cm.op = N_MADVISE;       /* addr pages remove */
 		else if (!strcmp(pop, "MPROTECT")) cm.op = N_MPROTECT;     /* addr pages prot */
+		else if (!strcmp(pop, "MLOCK")) cm.op = N_MLOCK;           /* addr pages unlock */
 		else if (!strcmp(pop, "READ")) cm.op = N_READ;             /* addr */
 		else if (!strcmp(pop, "WRITE")) cm.op = N_WRITE;           /* addr value */
 		else if (!strcmp(pop, "FORK")) cm.op = N_FORK;             /* - child */

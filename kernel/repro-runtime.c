@@ -151,7 +151,7 @@ HC_FN int op_unlink(int hf) { return hc_file(HC_UNLINK, obj[hf].mount, obj[hf].i
 HC_FN int op_truncate(int hf, long pages) { return hc_file(HC_TRUNCATE, obj[hf].mount, obj[hf].idx, pages, 0, 0); }
 HC_FN int op_fallocate(int hf, long offset, long pages, int punch) { return hc_file(HC_FALLOCATE, obj[hf].mount, obj[hf].idx, offset, pages, punch); }
 
-/* hf: the file's handle, -1 for MAP_HUGETLB. prot: 0 = PROT_READ|PROT_WRITE, 1 = PROT_READ, 2 = PROT_NONE */
+/* hf: the file's handle, -1 for MAP_HUGETLB. populate: 1 MAP_POPULATE | 2 MAP_LOCKED. prot: 0 = PROT_READ|PROT_WRITE, 1 = PROT_READ, 2 = PROT_NONE */
 HC_FN int op_mmap(int hp, int hm, long pages, int shared, int hf, long offset, int noreserve, int populate, int prot) {
 	struct cmd cm;
 	struct ack ak;
@@ -181,6 +181,7 @@ HC_FN int op_mremap(int hp, int hm, long offset, long old_pages, long new_pages,
 
 HC_FN int op_madvise(int hp, int hm, long offset, long pages, int remove) { return call(hp, N_MADVISE, obj[hm].start + offset, pages, remove, 0); }
 HC_FN int op_mprotect(int hp, int hm, long offset, long pages, int prot) { return call(hp, N_MPROTECT, obj[hm].start + offset, pages, prot, 0); }
+HC_FN int op_mlock(int hp, int hm, long offset, long pages, int unlock) { return call(hp, N_MLOCK, obj[hm].start + offset, pages, unlock, 0); }
 HC_FN int op_read(int hp, int hm, long page) { return call(hp, N_READ, obj[hm].start + page, 0, 0, 0); }
 HC_FN int op_write(int hp, int hm, long page, long value) { return call(hp, N_WRITE, obj[hm].start + page, value, 0, 0); }
 

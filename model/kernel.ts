@@ -22,6 +22,8 @@ export interface MmapRequest {
   offset: number;
   noreserve: boolean;
   populate: boolean;
+  /** MAP_LOCKED: populated like MAP_POPULATE (VM_LOCKED itself is dropped for hugetlb). */
+  locked?: boolean;
   prot: Prot;
   /** Address to map at (always a fresh range). */
   addr: number;
@@ -89,6 +91,14 @@ export interface Kernel {
   doMmap(this: Kernel, s: ModelState, p: Process, req: MmapRequest): Errno | null;
   /** mm_populate: fault every page in, stop at the first failure, ignore errors. */
   mmPopulate(this: Kernel, s: ModelState, p: Process, vma: Vma): void;
+
+  // ---- mlock (model/mlock.ts) ---------------------------------------------------------------------
+  /** apply_vma_lock_flags: ENOMEM unless [from, to) is mapped throughout; hugetlb VMAs keep their flags. */
+  applyVmaLockFlags(this: Kernel, s: ModelState, p: Process, from: number, to: number): Errno | null;
+  /** populate_vma_page_range via __mm_populate: fault [from, to) of one VMA in; false = a fault failed. */
+  populateVmaPageRange(this: Kernel, s: ModelState, p: Process, vma: Vma, from: number, to: number): boolean;
+  /** do_mlock: apply_vma_lock_flags, then populate, reporting the first failure as ENOMEM. */
+  doMlock(this: Kernel, s: ModelState, p: Process, from: number, to: number): Result;
 
   // ---- unmapping, split, close, exit (§6, §9) -----------------------------------------------------
   /** __unmap_hugepage_range: zap page-table entries of [from, to) in one VMA. */

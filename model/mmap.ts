@@ -86,23 +86,17 @@ export const mmapOps = {
       return err;
     }
     insertVma(p, vma);
-    if (req.populate) this.mmPopulate(s, p, vma);
+    // do_mmap asks for population with MAP_POPULATE or VM_LOCKED; mmap_region then drops VM_LOCKED
+    // from a hugetlb VMA, but the population stays (docs/mlock.md).
+    if (req.populate || req.locked) this.mmPopulate(s, p, vma);
     return null;
   },
 
-  /** R-3.7 mm_populate: write faults for a writable private mapping, read faults otherwise; the
-   *  first failure ends population of the VMA and is ignored (kernel-observed 13a-13c). A failure
-   *  after some pages succeeded is faulted twice: GUP returns the partial count, and __mm_populate
-   *  starts again at the failing page before it gives up (a failed fault's size= charge is then
-   *  kept twice; kernel run scenarios/golden/kernel-runs/k8-populate-retries-failed-fault.json). */
+  /** R-3.7 mm_populate: __mm_populate with errors ignored, over the one new VMA
+   *  (populateVmaPageRange, model/mlock.ts: the first failure ends it; kernel-observed 13a-13c,
+   *  kernel run scenarios/golden/kernel-runs/k11-populate-retries-failed-fault.json). */
   mmPopulate(this: Kernel, s: ModelState, p: Process, vma: Vma): void {
-    if (vma.prot === 'none') return;
-    const write = !vma.shared && vma.prot === 'rw';
-    for (let addr = vma.start; addr < vma.end; addr++) {
-      if (this.hugetlbFault(s, p, vma, addr, write) === 'ok') continue;
-      if (addr > vma.start) this.hugetlbFault(s, p, vma, addr, write);
-      return;
-    }
+    this.populateVmaPageRange(s, p, vma, vma.start, vma.end);
   },
 } satisfies Partial<Kernel>;
 

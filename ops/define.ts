@@ -132,6 +132,11 @@ export interface OpDefinition<O extends Op> {
   driver(ctx: DriverCtx, step: StepOf<O>, h: Handles<O>): Promise<Result>;
   /** The step as a call of kernel/repro-runtime.c, with handles for names. */
   c(step: StepOf<O>, h: Handles<O>): string;
+  /** The results the step's system call documents for its arguments and for what the scenario has
+   *  set up so far (the tracker, before this step): the errors of its manual page the vocabulary can
+   *  cause, each where it applies. The documented-results invariant judges every step that ran
+   *  against them, on the model and on the kernel. */
+  results(step: StepOf<O>, t: Tracker): readonly Result[];
   /** What the step promises (properties/promises.ts): updates the tracker, fills `facts`. Not
    *  called for a skipped step. Independent of the model: it judges kernel traces too. */
   promise(t: Tracker, step: StepOf<O>, obs: Observation, facts: StepFacts): void;

@@ -1,6 +1,17 @@
 /** Field-table helpers the op modules share (the table's types are in scenario/fields.ts). */
 import type { FieldSpec, Namespace } from '../scenario/fields';
 
+import type { Result } from '../scenario/types';
+
+/** Documented results (OpDefinition.results) several ops share. */
+export const ONLY_OK: readonly Result[] = ['ok'];
+export const OK_OR_ENOMEM: readonly Result[] = ['ok', 'ENOMEM'];
+export const ENOMEM_ONLY: readonly Result[] = ['ENOMEM'];
+export const EINVAL_ONLY: readonly Result[] = ['EINVAL'];
+/** madvise(DONTNEED), mprotect, munlock (and mlock, which may also fail a fault): ENOMEM over a
+ *  range with a hole (the tracker's `hole`), success otherwise; undefined hole: either. */
+export const holeOrOk = (hole: boolean | undefined): readonly Result[] => (hole === undefined ? OK_OR_ENOMEM : hole ? ENOMEM_ONLY : ONLY_OK);
+
 /** A whole number >= min: pages, sizes. */
 export const count = (min = 0): FieldSpec => ({ type: { kind: 'count', min } });
 /** A page offset, default 0. */

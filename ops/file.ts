@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { newInode, type Inode, type Mount } from '../model/state';
 import { defineCommand, defineExplore, defineOp, type KFile, type KMount } from './define';
-import { count, flag, lowestFree, name, offset } from './fields';
+import { count, flag, lowestFree, name, offset, ONLY_OK } from './fields';
 import { pages, sel } from './gen';
 
 export const create = defineOp<'create'>({
@@ -29,6 +29,7 @@ export const create = defineOp<'create'>({
     return r;
   },
   c: (_s, h) => `op_create(${h.file}, ${h.mount})`,
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     if (obs.result === 'ok') t.files.set(s.file, t.newObj('file', 0, s.mount));
   },
@@ -50,6 +51,7 @@ export const unlink = defineOp<'unlink'>({
     return ctx.call(`UNLINK ${f.mount.idx} ${f.id}`);
   },
   c: (_s, h) => `op_unlink(${h.file})`,
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     if (obs.result === 'ok') t.files.delete(s.file);
   },
@@ -66,6 +68,7 @@ export const truncate = defineOp<'truncate'>({
     return ctx.call(`TRUNCATE ${f.mount.idx} ${f.id} ${s.pages}`);
   },
   c: (s, h) => `op_truncate(${h.file}, ${s.pages})`,
+  results: () => ONLY_OK,
   promise(t, s, obs, f) {
     const o = t.files.get(s.file);
     if (!o || obs.result !== 'ok') return;
@@ -89,6 +92,8 @@ export const fallocate = defineOp<'fallocate'>({
     return ctx.call(`FALLOCATE ${f.mount.idx} ${f.id} ${s.offset} ${s.pages} ${s.punch ? 1 : 0}`);
   },
   c: (s, h) => `op_fallocate(${h.file}, ${s.offset}, ${s.pages}, ${s.punch ? 1 : 0})`,
+  // A hole punch cannot fail; allocation stops at ENOSPC (golden observed/8c).
+  results: (s) => (s.punch ? ONLY_OK : ['ok', 'ENOSPC']),
   promise(t, s, obs, f) {
     const o = t.files.get(s.file);
     if (!o) return;
@@ -99,6 +104,20 @@ export const fallocate = defineOp<'fallocate'>({
       if (ok) t.dropFrom(o, from, to, false, f.before);
       return;
     }
+    // hugetlbfs_fallocate allocates each missing page, consuming the inode's reservation where
+    // there is one (R-8.3).
+    let missing = 0;
+    let reserved = 0;
+    let known = !o.minMount;
+    for (let i = from; i < to; i++) {
+      const st = o.resv.get(i);
+      if (st === 'unknown') known = false;
+      else if (st !== 'present') {
+        missing++;
+        if (st === 'reserved') reserved++;
+      }
+    }
+    if (known) f.allocation = { pages: missing, consumes: reserved };
     for (let i = from; i < to; i++) {
       const st = o.resv.get(i);
       if (ok) {

@@ -5,8 +5,13 @@ import type { OptionDial } from './define';
 /** A selector: a small number taken modulo whatever exists when the command is resolved. */
 export const sel = fc.nat(7);
 export const pages = fc.integer({ min: 1, max: 3 });
+/** A length for a call that creates a mapping or a segment: 1 to 3 pages, and 0 (EINVAL) one time
+ *  in twenty, the edge the manual pages document. */
+export const length = fc.oneof({ arbitrary: pages, weight: 19 }, { arbitrary: fc.constant(0), weight: 1 });
 /** True one time in five. */
 export const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
+/** True one time in twenty. */
+export const seldom = fc.integer({ min: 0, max: 19 }).map((n) => n === 0);
 
 /** A flag under an option dial: 0 never, 2 always, 1 as `one` draws it. */
 export const flag = (dial: 0 | 1 | 2, one: fc.Arbitrary<boolean>): fc.Arbitrary<boolean> =>

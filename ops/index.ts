@@ -12,6 +12,7 @@ import type { Op, Step } from '../scenario/types';
 import type { Vocabulary } from '../scenario/fields';
 import type { CommandDef, ExploreDef, Registry } from './define';
 import { create, createCommand, createExplore, fallocate, fallocateCommand, fileExplore, truncate, truncateCommand, unlink, unlinkCommand } from './file';
+import { mlock, mlockCommand, mlockExplore, munlock } from './mlock';
 import { mmap, mmapCommand, mmapExplore } from './mmap';
 import { mount, mountCommand, mountExplore, umount, umountCommand } from './mount';
 import { setOvercommit, setOvercommitCommand, setOvercommitExplore, setPool, setPoolCommand, setPoolExplore } from './pool';
@@ -22,7 +23,7 @@ import { madvise, madviseCommand, mprotect, mprotectCommand, mremap, mremapComma
 
 export const OPS: Registry = {
   setPool, setOvercommit, mount, umount, create, unlink, truncate, fallocate, mmap, munmap, mremap, madvise, mprotect,
-  read, write, fork, exit, shmget, shmat, shmrm,
+  mlock, munlock, read, write, fork, exit, shmget, shmat, shmrm,
 };
 
 /** Every op, in the registry's order. */
@@ -40,7 +41,7 @@ export const VOCABULARY = Object.fromEntries(OP_NAMES.map((o) => [o, OPS[o].fiel
 export const COMMANDS = [
   touchCommand, mmapCommand, forkCommand, munmapCommand, exitCommand, mremapCommand, madviseCommand, mprotectCommand,
   setPoolCommand, setOvercommitCommand, createCommand, unlinkCommand, truncateCommand, fallocateCommand, mountCommand,
-  umountCommand, shmgetCommand, shmatCommand, shmrmCommand,
+  umountCommand, shmgetCommand, shmatCommand, shmrmCommand, mlockCommand,
 ] as const;
 
 type CommandOf<D> = D extends CommandDef<infer _K, infer C, infer _P> ? C : never;
@@ -50,7 +51,7 @@ export type CommandKind = Command['k'];
 /** The explorer's op families, in the order the alphabet lists their steps within a level. */
 export const EXPLORE = [
   setPoolExplore, setOvercommitExplore, mountExplore, createExplore, fileExplore, shmExplore, mmapExplore, shmatExplore,
-  touchExplore, vmaExplore, processExplore,
+  touchExplore, vmaExplore, mlockExplore, processExplore,
 ] as const;
 
 type FlagsOf<D> = D extends ExploreDef<infer F, infer _P> ? F : never;

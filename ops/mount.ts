@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Mount } from '../model/state';
 import { defineCommand, defineExplore, defineOp, type KMount } from './define';
-import { name } from './fields';
+import { EINVAL_ONLY, name, OK_OR_ENOMEM, ONLY_OK } from './fields';
 import { sel } from './gen';
 
 export const mount = defineOp<'mount'>({
@@ -33,9 +33,12 @@ export const mount = defineOp<'mount'>({
     return r;
   },
   c: (s, h) => `op_mount(${h.mount}, ${s.size ?? -1}, ${s.minSize ?? -1})`,
+  // hugetlbfs_parse_param/fill_super: min_size above size is EINVAL; only the min_size reservation
+  // can fail (ENOMEM) (golden observed/11b).
+  results: (s) => (s.size !== undefined && s.minSize !== undefined && s.minSize > s.size ? EINVAL_ONLY : s.minSize !== undefined ? OK_OR_ENOMEM : ONLY_OK),
   promise(t, s, obs, f) {
     if (s.minSize !== undefined) f.reservation = { pages: s.minSize, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
-    if (obs.result === 'ok') t.mounts.set(s.mount, { min: s.minSize !== undefined && s.minSize > 0, size: s.size !== undefined, minPages: s.minSize ?? 0 });
+    if (obs.result === 'ok') t.mounts.set(s.mount, { min: s.minSize !== undefined && s.minSize > 0, size: s.size !== undefined, minPages: s.minSize ?? 0, sizePages: s.size ?? null });
   },
   *plainer(s) {
     if (s.minSize !== undefined) {
@@ -60,6 +63,8 @@ export const umount = defineOp<'umount'>({
   model: (ctx, _s, h) => ctx.k.hugetlbfsKillSuper(ctx.s, ctx.get<Mount>(h.mount)),
   driver: (ctx, _s, h) => ctx.call(`UMOUNT ${ctx.get<KMount>(h.mount).idx}`),
   c: (_s, h) => `op_umount(${h.mount})`,
+  // EBUSY exactly while a file of the mount is mapped (golden observed/11b).
+  results: (s, t) => (t.busy(s.mount) ? ['EBUSY'] : ONLY_OK),
   promise(t, s, obs) {
     if (obs.result !== 'ok') return;
     for (const [n, o] of t.files) if (o.mount === s.mount) t.files.delete(n);

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { defineCommand, defineExplore, defineOp } from './define';
-import { count } from './fields';
+import { count, ONLY_OK } from './fields';
 
 export const setPool = defineOp<'setPool'>({
   op: 'setPool',
@@ -17,6 +17,7 @@ export const setPool = defineOp<'setPool'>({
   },
   driver: (ctx, s) => ctx.call(`NR ${s.pages + ctx.leaked}`),
   c: (s) => `op_set_pool(${s.pages})`,
+  results: () => ONLY_OK,
   promise() {},
 });
 
@@ -31,6 +32,7 @@ export const setOvercommit = defineOp<'setOvercommit'>({
   },
   driver: (ctx, s) => ctx.call(`OVC ${s.pages}`),
   c: (s) => `op_set_overcommit(${s.pages})`,
+  results: () => ONLY_OK,
   promise() {},
 });
 

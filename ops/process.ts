@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { newProcess, type Process } from '../model/state';
 import type { MapState } from '../properties/promises';
 import { defineCommand, defineExplore, defineOp, type KProc } from './define';
-import { name } from './fields';
+import { name, ONLY_OK } from './fields';
 import { sel } from './gen';
 
 export const fork = defineOp<'fork'>({
@@ -32,6 +32,7 @@ export const fork = defineOp<'fork'>({
     return r;
   },
   c: (_s, h) => `op_fork(${h.proc}, ${h.child})`,
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     const parent = t.procs.get(s.proc);
     if (!parent || obs.result !== 'ok') return;
@@ -39,7 +40,7 @@ export const fork = defineOp<'fork'>({
     for (const [n, ms] of parent) {
       const c: MapState = {
         ...ms, proc: s.child, prot: [...ms.prot], unmapped: new Set(ms.unmapped), owner: false,
-        lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(ms.takenBack),
+        lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(ms.takenBack), mayBeUnmapped: ms.mayBeUnmapped,
       };
       for (const [p, pp] of ms.priv) {
         const shared = pp.kind === 'own' ? { ...pp, exclusive: false } : pp;
@@ -66,6 +67,7 @@ export const exit = defineOp<'exit'>({
   },
   driver: (ctx, _s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} EXIT`),
   c: (_s, h) => `op_exit(${h.proc})`,
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     const maps = t.procs.get(s.proc);
     if (!maps || obs.result !== 'ok') return;

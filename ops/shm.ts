@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { getUnmappedArea, type Inode, type Process } from '../model/state';
 import { allocRange, defineCommand, defineExplore, defineOp, type Binding, type KProc, type KSeg } from './define';
-import { count, flag, lowestFree, name } from './fields';
-import { flag as dialFlag, pages, rarely, sel } from './gen';
+import { count, EINVAL_ONLY, flag, lowestFree, name, OK_OR_ENOMEM, ONLY_OK } from './fields';
+import { flag as dialFlag, length, pages, rarely, sel } from './gen';
 
 export const shmget = defineOp<'shmget'>({
   op: 'shmget',
@@ -26,8 +26,10 @@ export const shmget = defineOp<'shmget'>({
     return r;
   },
   c: (s, h) => `op_shmget(${h.seg}, ${s.pages}, ${s.noreserve ? 1 : 0})`,
+  // Size 0 is EINVAL (golden observed/14b); otherwise the reservation may fail (ENOMEM).
+  results: (s) => (s.pages === 0 ? EINVAL_ONLY : OK_OR_ENOMEM),
   promise(t, s, obs, f) {
-    if (!s.noreserve) f.reservation = { pages: s.pages, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
+    f.reservation = { pages: s.noreserve ? 0 : s.pages, sizeLimited: false, bfreeBefore: null, subpoolReserve: 0 };
     if (obs.result !== 'ok') return;
     const o = t.newObj('shm', s.pages, 'default');
     if (!s.noreserve) for (let i = 0; i < s.pages; i++) {
@@ -67,6 +69,7 @@ export const shmat = defineOp<'shmat'>({
     return r;
   },
   c: (_s, h) => `op_shmat(${h.proc}, ${h.seg}, ${h.map})`,
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     const o = t.segs.get(s.seg);
     if (!o || obs.result !== 'ok' || !t.procs.has(s.proc)) return;
@@ -85,6 +88,7 @@ export const shmrm = defineOp<'shmrm'>({
   },
   driver: (ctx, _s, h) => ctx.call(`SHMRM ${ctx.get<KSeg>(h.seg).idx}`),
   c: (_s, h) => `op_shmrm(${h.seg})`,
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     if (obs.result === 'ok') t.segs.delete(s.seg);
   },
@@ -94,7 +98,7 @@ export const shmgetCommand = defineCommand({
   kind: 'shmget',
   weight: 2,
   produces: ['shmget'],
-  arbitrary: (o) => fc.record({ k: fc.constant('shmget' as const), pages, noreserve: dialFlag(o.noreserve, rarely) }),
+  arbitrary: (o) => fc.record({ k: fc.constant('shmget' as const), pages: length, noreserve: dialFlag(o.noreserve, rarely) }),
   resolve(r, c) {
     const segs = r.segs();
     return { op: 'shmget', seg: r.fresh('s', (n) => segs.includes(n)), pages: c.pages, noreserve: c.noreserve };

@@ -4,6 +4,8 @@
  */
 import fc from 'fast-check';
 import type { Process } from '../model/state';
+import type { Tracker } from '../properties/promises';
+import type { Result } from '../scenario/types';
 import { defineCommand, defineExplore, defineOp, type Binding, type KProc, type ValidateCtx } from './define';
 import { count, name } from './fields';
 import { flag as dialFlag, sel } from './gen';
@@ -11,6 +13,14 @@ import { ON_MAPPING } from './vma';
 
 function pageWithin(s: Record<string, unknown>, range: number, ctx: ValidateCtx): void {
   if ((s.page as number) >= range) throw ctx.err('page', `page ${s.page} is outside mapping "${s.map}" (${range} pages)`);
+}
+
+/** A touch of a page it may not access is SIGSEGV (SEGV_MAPERR, SEGV_ACCERR); any other succeeds
+ *  or gets SIGBUS (goldens observed/1c, 5b). */
+function touchResults(t: Tracker, proc: string, map: string, page: number, write: boolean): readonly Result[] {
+  const ms = t.procs.get(proc)?.get(map);
+  const segv = ms ? t.segv(ms, page, write) : undefined;
+  return segv === undefined ? ['ok', 'SIGBUS', 'SIGSEGV'] : segv ? ['SIGSEGV'] : ['ok', 'SIGBUS'];
 }
 
 export const read = defineOp<'read'>({
@@ -32,6 +42,7 @@ export const read = defineOp<'read'>({
     return r;
   },
   c: (s, h) => `op_read(${h.proc}, ${h.map}, ${s.page})`,
+  results: (s, t) => touchResults(t, s.proc, s.map, s.page, false),
   promise: (t, s, obs, f) => t.touch(s.proc, s.map, s.page, false, undefined, obs, f),
 });
 
@@ -61,6 +72,7 @@ export const write = defineOp<'write'>({
     return r;
   },
   c: (s, h) => `op_write(${h.proc}, ${h.map}, ${s.page}, ${s.value})`,
+  results: (s, t) => touchResults(t, s.proc, s.map, s.page, true),
   promise: (t, s, obs, f) => t.touch(s.proc, s.map, s.page, true, s.value, obs, f),
 });
 

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { getUnmappedArea, type Process } from '../model/state';
 import type { NameUse } from './define';
 import { allocRange, defineCommand, defineExplore, defineOp, type Binding, type KProc, type ResolveCtx } from './define';
-import { checkWithin, count, describeRange, name, offset, PROT_CODE, PROT_NAME, PROTS, rangePages } from './fields';
-import { flag as dialFlag, prot as protArb, rarely, sel } from './gen';
+import { checkWithin, count, describeRange, EINVAL_ONLY, ENOMEM_ONLY, holeOrOk, name, offset, OK_OR_ENOMEM, ONLY_OK, PROT_CODE, PROT_NAME, PROTS, rangePages } from './fields';
+import { flag as dialFlag, prot as protArb, rarely, sel, seldom } from './gen';
 
 type RangeOp = 'munmap' | 'madvise' | 'mprotect' | 'mremap' | 'read' | 'write';
 /** The names of an op on an existing mapping of a process. */
@@ -30,6 +30,8 @@ export const munmap = defineOp<'munmap'>({
   },
   driver: (ctx, s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MUNMAP ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages}`),
   c: (s, h) => `op_munmap(${h.proc}, ${h.map}, ${s.offset}, ${s.pages})`,
+  // Unmapping a range with holes, or nothing, succeeds (golden observed/5c).
+  results: () => ONLY_OK,
   promise(t, s, obs) {
     const ms = t.procs.get(s.proc)?.get(s.map);
     if (!ms || obs.result !== 'ok') return;
@@ -72,6 +74,20 @@ export const mremap = defineOp<'mremap'>({
     return r;
   },
   c: (s, h) => `op_mremap(${h.proc}, ${h.map}, ${s.offset}, ${s.oldPages}, ${s.newPages}, ${h.to})`,
+  // new_len 0 is EINVAL and nothing mapped at the old address EFAULT (the generic checks of
+  // do_mremap, before hugetlb's own); a shrink in place or a same-size move succeeds (the move may
+  // span holes and VMAs: kernel-runs/k10, k12), and a move that shrinks needs its whole old range in
+  // one VMA (EFAULT otherwise, k13; where VMAs are split is not followed, so only a hole is sure to
+  // refuse it). What hugetlb refuses (growth, a mirror) is a policy's to change (observed/6a-6k).
+  results(s, t) {
+    if (s.newPages === 0) return EINVAL_ONLY;
+    const atOffset = t.hole(s.proc, s.map, s.offset, 1);
+    if (atOffset === undefined) return ['ok', 'EINVAL', 'EFAULT', 'ENOMEM'];
+    if (atOffset) return ['EFAULT'];
+    if (s.newPages > s.oldPages || s.oldPages === 0) return ['ok', 'EINVAL', 'EFAULT', 'ENOMEM'];
+    if (s.to !== undefined && s.newPages < s.oldPages) return t.hole(s.proc, s.map, s.offset, s.oldPages) ? ['EFAULT'] : ['ok', 'EFAULT'];
+    return ONLY_OK;
+  },
   promise(t, s, obs) {
     const maps = t.procs.get(s.proc);
     const ms = maps?.get(s.map);
@@ -83,6 +99,7 @@ export const mremap = defineOp<'mremap'>({
       if (s.newPages <= s.oldPages) return;
       for (let p = from0 + s.oldPages; p < from0 + s.newPages; p++) {
         const i = target.base + p;
+        target.unmapped.delete(p); // mapped again, by the grown VMA
         if (target.shared && !target.noreserve) {
           target.obj.guaranteed.add(i);
           if (!target.obj.resv.has(i)) target.obj.resv.set(i, 'reserved');
@@ -93,6 +110,15 @@ export const mremap = defineOp<'mremap'>({
         if ((target.obj.kind !== 'file' || target.prot[p] === 'rw') && target.obj.size <= i) target.obj.size = i + 1;
       }
     };
+    if (s.to === undefined && s.oldPages === 0) {
+      // A mirror (a policy's MREMAP_MIRROR) at an address the scenario has no name for: the process
+      // maps those pages once more until it exits.
+      const mirror = t.mapState(s.proc, '\u0000mirror', ms.obj, ms.shared, ms.base + from, s.newPages, 'rw', false, ms.noreserve);
+      for (let p = 0; p < s.newPages; p++) mirror.prot[p] = ms.prot[from + p] ?? 'rw';
+      maps.delete('\u0000mirror');
+      t.orphans.set(s.proc, [...(t.orphans.get(s.proc) ?? []), mirror]);
+      return;
+    }
     if (s.to === undefined) {
       for (let p = from + s.newPages; p < from + s.oldPages; p++) {
         ms.unmapped.add(p);
@@ -104,6 +130,10 @@ export const mremap = defineOp<'mremap'>({
     // A move: the new name takes the moved pages (and, by design, their reservations and
     // ownership, R-7.3); the pages left behind keep theirs (what the kernel intends).
     const moved = t.mapState(s.proc, s.to, ms.obj, ms.shared, ms.base + from, s.newPages, 'rw', ms.owner, ms.noreserve);
+    moved.mayBeUnmapped = ms.mayBeUnmapped; // the moved VMA keeps its flags (move_vma)
+    // The new VMA has the protection of the old one: page by page for a move, and a mirror (old
+    // size 0, a policy's) maps the same pages again.
+    for (let p = 0; p < s.newPages; p++) moved.prot[p] = ms.prot[s.oldPages === 0 ? from + p : from] ?? 'rw';
     // The pages moved (a growing move adds the rest below, as grow() promises them).
     for (let p = 0; p < Math.min(s.newPages, s.oldPages); p++) {
       const src = from + p;
@@ -151,6 +181,17 @@ export const madvise = defineOp<'madvise'>({
   driver: (ctx, s, h) =>
     ctx.call(`P ${ctx.get<KProc>(h.proc).node} MADVISE ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} ${s.advice === 'remove' ? 1 : 0}`),
   c: (s, h) => `op_madvise(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, ${s.advice === 'remove' ? 1 : 0})`,
+  // A hole is ENOMEM, after the mapped parts are done; MADV_REMOVE refuses a private mapping with
+  // EACCES (vma_is_shared_maywrite) as soon as it meets one (goldens observed/12e, 7f).
+  results(s, t) {
+    const ms = t.procs.get(s.proc)?.get(s.map);
+    if (!ms) return s.advice === 'remove' ? ['ok', 'ENOMEM', 'EACCES'] : OK_OR_ENOMEM;
+    if (s.advice === 'remove' && !ms.shared) {
+      for (let p = s.offset; p < s.offset + s.pages; p++) if (!ms.unmapped.has(p)) return ['EACCES'];
+      return ENOMEM_ONLY;
+    }
+    return holeOrOk(t.hole(s.proc, s.map, s.offset, s.pages));
+  },
   promise(t, s, obs, f) {
     const ms = t.procs.get(s.proc)?.get(s.map);
     if (!ms) return;
@@ -189,6 +230,8 @@ export const mprotect = defineOp<'mprotect'>({
   },
   driver: (ctx, s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MPROTECT ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} ${PROT_CODE[s.prot]}`),
   c: (s, h) => `op_mprotect(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, ${PROT_CODE[s.prot]})`,
+  // ENOMEM where the range has a hole (golden observed/5d).
+  results: (s, t) => holeOrOk(t.hole(s.proc, s.map, s.offset, s.pages)),
   promise(t, s, obs) {
     const ms = t.procs.get(s.proc)?.get(s.map);
     if (!ms) return;
@@ -199,7 +242,7 @@ export const mprotect = defineOp<'mprotect'>({
 });
 
 /** A range command's offset and length within the mapping it picked. */
-function rangeIn(r: ResolveCtx, c: { p: number; m: number; offset: number; pages: number }) {
+export function rangeIn(r: ResolveCtx, c: { p: number; m: number; offset: number; pages: number }) {
   const t = r.mapping(c.p, c.m);
   if (!t) return undefined;
   const off = c.offset % t.range;
@@ -221,13 +264,14 @@ export const mremapCommand = defineCommand({
   kind: 'mremap',
   weight: 5,
   produces: ['mremap'],
-  arbitrary: () => fc.record({ k: fc.constant('mremap' as const), p: sel, m: sel, offset: fc.nat(3), oldPages: fc.nat(3), newPages: fc.nat(3), move: fc.boolean() }),
+  arbitrary: () => fc.record({ k: fc.constant('mremap' as const), p: sel, m: sel, offset: fc.nat(3), oldPages: fc.nat(3), newPages: fc.nat(3), move: fc.boolean(), empty: seldom }),
   resolve(r, c) {
     const t = r.mapping(c.p, c.m);
     if (!t) return undefined;
     const off = c.offset % t.range;
     const oldPages = c.oldPages % (t.range - off + 1); // 0 asks for a mirror
-    const newPages = 1 + (c.newPages % (oldPages + 1)); // up to one page of growth
+    // Up to one page of growth; new length 0 (EINVAL) one time in twenty.
+    const newPages = c.empty ? 0 : 1 + (c.newPages % (oldPages + 1));
     return { op: 'mremap', proc: t.proc, map: t.map, offset: off, oldPages, newPages, ...(c.move ? { to: r.freshMap(t.proc) } : {}) };
   },
 });

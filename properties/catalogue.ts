@@ -2,13 +2,18 @@
 import type { Invariant } from './invariant';
 import { admission } from './invariants/admission';
 import { countersNonnegative } from './invariants/counters-nonnegative';
+import { documentedResults } from './invariants/documented-results';
 import { eofSigbus } from './invariants/eof-sigbus';
 import { errorAtomicity } from './invariants/error-atomicity';
 import { exactConsumption } from './invariants/exact-consumption';
+import { faultProgress } from './invariants/fault-progress';
+import { overcommitLimit } from './invariants/overcommit-limit';
 import { ownerNeverFaults } from './invariants/owner-never-faults';
 import { poolConservation } from './invariants/pool-conservation';
+import { poolSize } from './invariants/pool-size';
 import { privateIsolation } from './invariants/private-isolation';
 import { quiescentClean } from './invariants/quiescent-clean';
+import { quietClean } from './invariants/quiet-clean';
 import { quotaQuiescent } from './invariants/quota-quiescent';
 import { reserveBacked } from './invariants/reserve-backed';
 import { resizeKeepsReservations } from './invariants/resize-keeps-reservations';
@@ -34,6 +39,11 @@ export const CATALOGUE: readonly Invariant[] = [
   resizeKeepsReservations,
   quotaQuiescent,
   stealOnlyWhenNeeded,
+  faultProgress,
+  documentedResults,
+  poolSize,
+  quietClean,
+  overcommitLimit,
 ];
 
 export function findInvariant(id: string): Invariant | undefined {

@@ -9,7 +9,7 @@
  * failed half-way), the fact becomes "unknown" and invariants do not judge it.
  */
 import { OPS } from '../ops';
-import type { Counters, MountStat, Observation, Scenario, Step } from '../scenario/types';
+import type { Counters, MountStat, Observation, Result, Scenario, Step } from '../scenario/types';
 
 /** A file-like object: a hugetlbfs file, the pseudo file of a MAP_HUGETLB mapping, or a segment. */
 export interface Obj {
@@ -63,6 +63,9 @@ export interface MapState {
   /** Non-owner mappings: per page this process holds, the steps at which the owner's copy-on-write
    *  of the page may have taken it back (unmap_ref_private, R-4.7). */
   takenBack: Map<number, number[]>;
+  /** The owner may have taken a page of this mapping back, which marks its VMA HPAGE_RESV_UNMAPPED:
+   *  every later fault that needs a new page in it is SIGBUS (R-4.2, R-13.3). Never cleared. */
+  mayBeUnmapped: boolean;
 }
 
 export interface TouchFacts {
@@ -94,6 +97,8 @@ export interface TouchFacts {
   /** A non-owner private mapping's page this process holds: the steps at which the owner's
    *  copy-on-write of it may have taken it back (R-4.7). Absent when there were none. */
   takenBackBy?: number[];
+  /** The mapping may be marked HPAGE_RESV_UNMAPPED (a page of it may have been taken back). */
+  mayBeUnmapped: boolean;
 }
 
 export interface StepFacts {
@@ -109,16 +114,40 @@ export interface StepFacts {
    *  pool need not: min_size minus the blocks statfs shows used (I-10), or all of min_size on a
    *  mount without size= while nothing on it holds the subpool; 0 when not known. */
   reservation?: { pages: number; sizeLimited: boolean; bfreeBefore: number | null; subpoolReserve: number };
+  // (pages 0: a MAP_NORESERVE mmap or SHM_NORESERVE shmget, which reserves nothing.)
+  /** A fallocate whose range's page-cache state is known: the pages it must allocate, and how many of
+   *  them hold a reservation it consumes (absent on a min_size= mount, whose reserve may serve). */
+  allocation?: { pages: number; consumes: number };
+  /** A population in this step (ops/mmap.ts, ops/mlock.ts): what its faults amount to, and the
+   *  reservations the step itself made (an mmap's; absent where they are not known). */
+  population?: Population & { reserved?: number };
+  /** The results the step's call documents here (ops/, `results`). */
+  allowed?: readonly Result[];
   /** Mounts other than "default" on which nothing holds the subpool after this step: no file on
    *  them with a page or a reserved index, no process mapping one of their files (I-9, H3). Absent
    *  while there is no such mount. */
   idleMounts?: string[];
+  /** After this step nothing is mapped and no file or segment holds a page or a reservation:
+   *  `minReserve` is the sum of the live mounts' min_size= (what Rsvd must then be). */
+  quiet?: { minReserve: number };
+  /** The size= of each live mount but "default" (null without one), after this step. */
+  mountSizes?: Record<string, number | null>;
 }
 
 const DEFAULT_MOUNTS: Record<string, MountStat> = { default: { blocks: null, bfree: null } };
 
 export function trackPromises(scenario: Scenario, initial: Counters, steps: Observation[]): StepFacts[] {
   return new Tracker(scenario).run(initial, steps);
+}
+
+/** What the faults of a population (MAP_POPULATE, MAP_LOCKED, mlock) amount to: the pages they
+ *  allocate and the reservations they consume (when `certain`: each page's outcome is known), and
+ *  whether every one of them was bound to succeed (`guaranteed`: present pages, reserved ones). */
+export interface Population {
+  allocs: number;
+  consumes: number;
+  certain: boolean;
+  guaranteed: boolean;
 }
 
 /** What the tracker believes after the last step (bounded exploration keys its states on it). */
@@ -134,6 +163,8 @@ interface MountInfo {
   size: boolean;
   /** min_size= in pages (0 when not given). */
   minPages: number;
+  /** size= in pages (null when not given): what statfs shows as its blocks. */
+  sizePages: number | null;
 }
 
 /** The mapping still maps some page (a VMA of it exists in the process). */
@@ -155,7 +186,7 @@ export class Tracker {
   readonly procs = new Map<string, Map<string, MapState>>([['p0', new Map()]]);
   readonly files = new Map<string, Obj>();
   readonly segs = new Map<string, Obj>();
-  readonly mounts = new Map<string, MountInfo>([['default', { min: false, size: false, minPages: 0 }]]);
+  readonly mounts = new Map<string, MountInfo>([['default', { min: false, size: false, minPages: 0, sizePages: null }]]);
   /** Per process: mappings whose name a later mmap, mremap or shmat took while they still mapped
    *  something; their VMAs live on until the process exits. */
   readonly orphans = new Map<string, MapState[]>();
@@ -175,7 +206,11 @@ export class Tracker {
       const obs = steps[index]!;
       const facts: StepFacts = { index, step, obs, before, after: obs.counters, mountsBefore };
       this.apply(step, obs, facts);
-      if (this.subpools > 0) facts.idleMounts = this.idleMounts();
+      if (this.subpools > 0) {
+        facts.idleMounts = this.idleMounts();
+        facts.mountSizes = Object.fromEntries([...this.mounts].filter(([m]) => m !== 'default').map(([m, i]) => [m, i.sizePages]));
+      }
+      if (this.quiet()) facts.quiet = { minReserve: [...this.mounts.values()].reduce((n, m) => n + m.minPages, 0) };
       out.push(facts);
       before = obs.counters;
       mountsBefore = obs.mounts;
@@ -192,6 +227,17 @@ export class Tracker {
     const out: string[] = [];
     for (const name of this.mounts.keys()) if (name !== 'default' && this.idle(name)) out.push(name);
     return out;
+  }
+
+  /** Nothing is mapped, and no file or segment holds a page or a reservation (or may). */
+  private quiet(): boolean {
+    for (const o of this.files.values()) if (o.resv.size > 0) return false;
+    for (const o of this.segs.values()) if (o.resv.size > 0) return false;
+    for (const [proc, maps] of this.procs) {
+      for (const ms of maps.values()) if (mapsSomething(ms)) return false;
+      for (const ms of this.orphans.get(proc) ?? []) if (mapsSomething(ms)) return false;
+    }
+    return true;
   }
 
   /** Nothing holds the subpool of `mount`: no file on it has a page-cache page or a reserved index
@@ -217,7 +263,7 @@ export class Tracker {
   mapState(proc: string, name: string, obj: Obj, shared: boolean, base: number, pages: number, prot: 'rw' | 'r' | 'none', owner: boolean, noreserve = false): MapState {
     const ms: MapState = {
       proc, obj, shared, base, pages, prot: new Array(pages).fill(prot), unmapped: new Set(), owner, noreserve,
-      lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(),
+      lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(), mayBeUnmapped: false,
     };
     const maps = this.procs.get(proc)!;
     const old = maps.get(name);
@@ -236,7 +282,97 @@ export class Tracker {
 
   private apply(step: Step, obs: Observation, f: StepFacts): void {
     if (obs.result === 'skipped') return;
-    (OPS[step.op].promise as (t: Tracker, s: Step, o: Observation, f: StepFacts) => void)(this, step, obs, f);
+    const def = OPS[step.op] as unknown as { results(s: Step, t: Tracker): readonly Result[]; promise(t: Tracker, s: Step, o: Observation, f: StepFacts): void };
+    f.allowed = def.results(step, this);
+    def.promise(this, step, obs, f);
+  }
+
+  /** Whether pages [offset, offset + pages) of a process's mapping include one no longer mapped
+   *  (every mapping gets a fresh range, so nothing else can be there); undefined when the tracker
+   *  does not follow the name. */
+  hole(proc: string, map: string, offset: number, pages: number): boolean | undefined {
+    const ms = this.procs.get(proc)?.get(map);
+    if (!ms) return undefined;
+    for (let p = offset; p < offset + pages; p++) if (ms.unmapped.has(p)) return true;
+    return false;
+  }
+
+  /** Whether a touch of page `page` of a mapping gets SIGSEGV: unmapped, PROT_NONE, or a write to a
+   *  read-only page (undefined: the protection is not known, after a failed mprotect). */
+  segv(ms: MapState, page: number, write: boolean): boolean | undefined {
+    const prot = ms.prot[page] ?? 'rw';
+    return ms.unmapped.has(page) || prot === 'none' || (write && prot === 'r') ? true : prot === 'unknown' ? undefined : false;
+  }
+
+  /** Some process maps a file of the mount (umount answers EBUSY). */
+  busy(mount: string): boolean {
+    for (const [proc, maps] of this.procs) {
+      for (const ms of maps.values()) if (ms.obj.kind === 'file' && ms.obj.mount === mount && mapsSomething(ms)) return true;
+      for (const ms of this.orphans.get(proc) ?? []) if (ms.obj.kind === 'file' && ms.obj.mount === mount && mapsSomething(ms)) return true;
+    }
+    return false;
+  }
+
+  /** What faulting in pages [from, to) of a mapping (MAP_POPULATE, MAP_LOCKED, mlock) amounts to,
+   *  page by page as populate_vma_page_range faults them: a write fault for a writable private
+   *  mapping (breaking copy-on-write, keeping the content), a read fault otherwise. Changes nothing
+   *  but the marks of pages the owner's write faults may take from its children. */
+  populationOf(ms: MapState, from: number, to: number, step: number): Population {
+    const acc: Population = { allocs: 0, consumes: 0, certain: true, guaranteed: true };
+    for (let p = from; p < to; p++) {
+      const write = !ms.shared && ms.prot[p] === 'rw';
+      const pp = ms.priv.get(p);
+      const t = this.fault(ms, '', p, write, undefined, false, step);
+      if (t.segv !== false || t.beyondEof) acc.guaranteed = false;
+      else if (!t.noAlloc && !(t.mustConsume === 1 && (t.ownerGuaranteed || t.sharedGuaranteed))) acc.guaranteed = false;
+      if (t.noAlloc) continue;
+      // A copy of a page the process may no longer share reuses it: whether it allocates is not known.
+      if (t.mustConsume === undefined || (write && pp?.kind === 'own' && !pp.exclusive)) acc.certain = false;
+      else {
+        acc.allocs++;
+        acc.consumes += t.mustConsume;
+      }
+    }
+    return acc;
+  }
+
+  /** Pages [from, to) of a mapping after a population: faulted in when that is known (`done`: the
+   *  call succeeded, or the pages were bound to come in and the counters show they did), else each
+   *  may or may not have come in (a population that failed, or one whose errors are ignored, stops
+   *  at a page the scenario cannot tell). */
+  populate(ms: MapState, from: number, to: number, done: boolean, step: number): void {
+    for (let p = from; p < to; p++) {
+      if (done) {
+        this.fault(ms, '', p, !ms.shared && ms.prot[p] === 'rw', undefined, true, step);
+        continue;
+      }
+      if (ms.shared) {
+        const i = ms.base + p;
+        if (ms.obj.resv.get(i) === 'present') continue;
+        ms.obj.resv.set(i, 'unknown');
+        ms.obj.dataUnknown.add(i);
+        continue;
+      }
+      if (ms.priv.get(p)?.kind === 'own') continue;
+      ms.priv.set(p, { kind: 'unknown' });
+      if (ms.owner) ms.resvUnknown.add(p);
+    }
+  }
+
+  /** The owner's copy-on-write of file index `idx` at step `step` may take the page back from the
+   *  non-owner private mappings that share it. Which ones share it is not tracked: every one holding
+   *  an inherited (not exclusive) page at this index is a candidate, and its VMA may be marked. */
+  mayTakeBack(ms: MapState, idx: number, step: number): void {
+    for (const other of ms.obj.mappings) {
+      if (other === ms || other.shared || other.owner) continue;
+      const q = idx - other.base;
+      if (q < 0 || (q >= other.pages && other.prot[q] === undefined) || other.unmapped.has(q)) continue;
+      const op = other.priv.get(q);
+      if (op?.kind === 'own' && !op.exclusive) {
+        other.takenBack.set(q, [...(other.takenBack.get(q) ?? []), step]);
+        other.mayBeUnmapped = true;
+      }
+    }
   }
 
   /** A private page leaves this process's page table (DONTNEED, truncate, punch). */
@@ -293,21 +429,25 @@ export class Tracker {
 
   touch(proc: string, map: string, page: number, write: boolean, value: number | undefined, obs: Observation, f: StepFacts): void {
     const ms = this.procs.get(proc)?.get(map);
-    if (!ms) return;
+    if (ms) f.touch = this.fault(ms, map, page, write, value, obs.result === 'ok', f.index);
+  }
+
+  /** A fault of page `page` of a mapping (a touch, or one page of a population that is known to have
+   *  succeeded): what it promised, and what the process holds after it. `value` is what a write
+   *  stores; undefined for a write fault that keeps the content (population breaking COW). */
+  private fault(ms: MapState, map: string, page: number, write: boolean, value: number | undefined, ok: boolean, step: number): TouchFacts {
+    const proc = ms.proc;
     const o = ms.obj;
     const idx = ms.base + page;
-    const prot = ms.prot[page] ?? 'rw';
-    const segv = ms.unmapped.has(page) || prot === 'none' || (write && prot === 'r') ? true : prot === 'unknown' ? undefined : false;
+    const segv = this.segv(ms, page, write);
     const beyondEof = idx >= o.size;
     const rs = o.resv.get(idx);
     const t: TouchFacts = {
       proc, map, page, write, shared: ms.shared, objKind: o.kind, idx, beyondEof, segv, noAlloc: false, mount: o.mount,
-      cached: rs === 'present' ? 'yes' : rs === 'unknown' ? 'unknown' : 'no',
+      cached: rs === 'present' ? 'yes' : rs === 'unknown' ? 'unknown' : 'no', mayBeUnmapped: ms.mayBeUnmapped,
       ownerGuaranteed: ms.owner && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page),
       sharedGuaranteed: ms.shared && o.guaranteed.has(idx),
     };
-    f.touch = t;
-    const ok = obs.result === 'ok';
     if (ms.shared) {
       const st = o.resv.get(idx);
       if (st === 'present') t.noAlloc = true;
@@ -323,7 +463,7 @@ export class Tracker {
           o.data.set(idx, 0);
         }
       }
-      return;
+      return t;
     }
     // Private mapping.
     const pp = ms.priv.get(page);
@@ -333,17 +473,8 @@ export class Tracker {
     }
     // The owner's write to an anonymous page it may share with descendants: if its copy-on-write
     // finds no page, unmap_ref_private takes the page back from every non-owner private mapping
-    // that maps it (R-4.7). Which ones share it is not tracked: every one holding an inherited
-    // (not exclusive) page at this file index is a candidate.
-    if (ms.owner && write && segv !== true && ((pp?.kind === 'own' && !pp.exclusive) || pp?.kind === 'unknown')) {
-      for (const other of o.mappings) {
-        if (other === ms || other.shared || other.owner) continue;
-        const q = idx - other.base;
-        if (q < 0 || (q >= other.pages && other.prot[q] === undefined) || other.unmapped.has(q)) continue;
-        const op = other.priv.get(q);
-        if (op?.kind === 'own' && !op.exclusive) other.takenBack.set(q, [...(other.takenBack.get(q) ?? []), f.index]);
-      }
-    }
+    // that maps it (R-4.7).
+    if (ms.owner && write && segv !== true && ((pp?.kind === 'own' && !pp.exclusive) || pp?.kind === 'unknown')) this.mayTakeBack(ms, idx, step);
     const cached = o.resv.get(idx) === 'present';
     const cacheUnknown = o.resv.get(idx) === 'unknown';
     const reservedOwner = ms.owner && !ms.consumed.has(page) && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page);
@@ -370,11 +501,13 @@ export class Tracker {
       }
     }
     if (o.minMount && t.mustConsume === 0) t.mustConsume = undefined;
-    if (!ok) return;
+    if (!ok) return t;
     // Update what this process now holds.
     if (write) {
       const wasShared = pp?.kind === 'own' && !pp.exclusive;
-      ms.priv.set(page, { kind: 'own', value: value!, exclusive: true });
+      // A write fault of a population keeps the content: the copy's, when it is known.
+      const content = value ?? t.expectedValue;
+      ms.priv.set(page, content === undefined ? { kind: 'unknown' } : { kind: 'own', value: content, exclusive: true });
       ms.takenBack.delete(page); // a copy of its own now
       if (ms.owner && !wasShared && pp?.kind !== 'own') {
         if (t.mustConsume === 1 || reservedOwner) ms.consumed.add(page);
@@ -387,6 +520,7 @@ export class Tracker {
         if (reservedOwner) ms.consumed.add(page);
       }
     }
+    return t;
   }
 
   /** After a COW by one process, the others that shared the page may now hold it alone. Which

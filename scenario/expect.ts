@@ -2,7 +2,7 @@
  * Checks a step's `expect` against an observation. Runner-independent: the model and the kernel
  * runner report mismatches the same way (shared/contracts/scenario-v1.md, "Any step may carry expect").
  */
-import type { Expectation, Mismatch, Observation } from './types';
+import type { Expectation, Mismatch, Observation, Scenario, Step } from './types';
 
 export function checkExpectation(step: number, expect: Expectation | undefined, obs: Observation): Mismatch[] {
   if (!expect) return [];
@@ -27,4 +27,20 @@ export function checkExpectation(step: number, expect: Expectation | undefined, 
     }
   }
   return out;
+}
+
+/** The expectation that an observation meets in full: result, the value of a read or write, all
+ *  four counters, and statfs of every mount but "default". */
+export function expectationOf(o: Observation): Expectation {
+  const expect: Expectation = { result: o.result };
+  if (o.value !== undefined) expect.value = o.value;
+  expect.counters = { ...o.counters };
+  const mounts = Object.fromEntries(Object.entries(o.mounts).filter(([m]) => m !== 'default'));
+  if (Object.keys(mounts).length) expect.mounts = mounts;
+  return expect;
+}
+
+/** The scenario's steps, each expecting what a run observed. */
+export function withExpectations(s: Scenario, steps: readonly Observation[]): Step[] {
+  return s.steps.map((step, i): Step => ({ ...step, expect: expectationOf(steps[i]!) }));
 }

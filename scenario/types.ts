@@ -83,6 +83,8 @@ export interface FallocateStep extends StepCommon {
 export interface MmapStep extends StepCommon {
   op: 'mmap'; proc: string; map: string; pages: number; share: Share; file?: string; offset: number;
   noreserve: boolean; populate: boolean; prot: Prot;
+  /** MAP_LOCKED (absent: not set). */
+  locked?: boolean;
 }
 export interface MunmapStep extends StepCommon { op: 'munmap'; proc: string; map: string; offset: number; pages: number }
 export interface MremapStep extends StepCommon {
@@ -94,6 +96,8 @@ export interface MadviseStep extends StepCommon {
 export interface MprotectStep extends StepCommon {
   op: 'mprotect'; proc: string; map: string; offset: number; pages: number; prot: Prot;
 }
+export interface MlockStep extends StepCommon { op: 'mlock'; proc: string; map: string; offset: number; pages: number }
+export interface MunlockStep extends StepCommon { op: 'munlock'; proc: string; map: string; offset: number; pages: number }
 export interface ReadStep extends StepCommon { op: 'read'; proc: string; map: string; page: number }
 export interface WriteStep extends StepCommon { op: 'write'; proc: string; map: string; page: number; value: number }
 export interface ForkStep extends StepCommon { op: 'fork'; proc: string; child: string }
@@ -104,8 +108,8 @@ export interface ShmrmStep extends StepCommon { op: 'shmrm'; seg: string }
 
 export type Step =
   | SetPoolStep | SetOvercommitStep | MountStep | UmountStep | CreateStep | UnlinkStep | TruncateStep
-  | FallocateStep | MmapStep | MunmapStep | MremapStep | MadviseStep | MprotectStep | ReadStep
-  | WriteStep | ForkStep | ExitStep | ShmgetStep | ShmatStep | ShmrmStep;
+  | FallocateStep | MmapStep | MunmapStep | MremapStep | MadviseStep | MprotectStep | MlockStep
+  | MunlockStep | ReadStep | WriteStep | ForkStep | ExitStep | ShmgetStep | ShmatStep | ShmrmStep;
 
 export type Op = Step['op'];
 export type StepOf<O extends Op> = Extract<Step, { op: O }>;

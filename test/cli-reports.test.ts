@@ -63,7 +63,7 @@ describe('hugecheck report', () => {
   });
 
   test('a check result (check --json) as HTML, one case per counterexample', async () => {
-    const c = await run('check', '--policy', 'linux', '--runs', '200', '--seed', '7', '--property', 'reserve-backed', '--property', 'error-atomicity', '--json');
+    const c = await run('check', '--policy', 'linux', '--runs', '200', '--seed', '7', '--property', 'counters-nonnegative', '--property', 'quiescent-clean', '--json');
     const f = join(dir, 'check.json');
     writeFileSync(f, c.out);
     const report = JSON.parse(c.out);
@@ -100,12 +100,17 @@ describe('hugecheck report', () => {
 describe('--out DIR', () => {
   test('check writes every counterexample as scenario, reports, C and Jest, and the run report', async () => {
     const out = join(dir, 'out');
-    const r = await run('check', '--policy', 'linux', '--runs', '300', '--seed', '7', '--property', 'reserve-backed', '--out', out);
+    const r = await run('check', '--policy', 'linux', '--runs', '300', '--seed', '7', '--property', 'counters-nonnegative', '--out', out);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['report.html', 'report.md', 'reserve-backed.c', 'reserve-backed.html', 'reserve-backed.json', 'reserve-backed.md', 'reserve-backed.test.ts']);
+    const files = readdirSync(out).sort();
+    // One set of files per counterexample (one per known bug found), and the run's report.
+    const cases = [...new Set(files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)))];
+    expect(cases.length).toBeGreaterThan(0);
+    expect(files).toEqual([...cases.flatMap((c) => ['.c', '.html', '.json', '.md', '.test.ts'].map((x) => c + x)), 'report.html', 'report.md'].sort());
+    for (const c of cases) expect(c).toMatch(/^counters-nonnegative(-\d+)?$/);
     // The written scenario replays: run it and it holds its expectations.
-    const replay = await run('run', join(out, 'reserve-backed.json'));
+    const replay = await run('run', join(out, `${cases[0]}.json`));
     expect(replay.code).toBe(0);
-    expect(readFileSync(join(out, 'reserve-backed.c'), 'utf8')).toContain('int main(int argc, char **argv)');
+    expect(readFileSync(join(out, `${cases[0]}.c`), 'utf8')).toContain('int main(int argc, char **argv)');
   });
 });

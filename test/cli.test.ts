@@ -50,7 +50,7 @@ describe('hugecheck run', () => {
 
   const bad: Array<[string, () => string, RegExp]> = [
     ['a malformed file', () => write('bad.json', '{"format": "hugecheck.scenario/1",\n "steps": [}'), /bad\.json: not valid JSON at line 2, column 12/],
-    ['an unknown op', () => write('op.json', { format: 'hugecheck.scenario/1', name: 'x', steps: [{ op: 'mlock' }] }), /op\.json, step 0, field "op": unknown op "mlock"/],
+    ['an unknown op', () => write('op.json', { format: 'hugecheck.scenario/1', name: 'x', steps: [{ op: 'mlockall' }] }), /op\.json, step 0, field "op": unknown op "mlockall"/],
     ['a dangling name', () => write('name.json', { format: 'hugecheck.scenario/1', name: 'x', steps: [{ op: 'shmat', proc: 'p0', seg: 's', map: 'a' }] }), /name\.json, step 0 \(shmat\), field "seg": segment "s" does not exist/],
     ['a bad field', () => write('field.json', { format: 'hugecheck.scenario/1', name: 'x', steps: [{ op: 'setPool', pages: 1.5 }] }), /field\.json, step 0 \(setPool\), field "pages": expected a whole number, got 1\.5/],
     ['a missing file', () => join(dir, 'nope.json'), /cannot read .*nope\.json: no such file/],

@@ -29,6 +29,13 @@ describe('the golden suite itself', () => {
     expect(OPS.filter((op) => !used.has(op))).toEqual([]);
   });
 
+  test('every kernel run of mlock, munlock or MAP_LOCKED is one of the measurements docs/mlock.md tabulates', () => {
+    const doc = require('fs').readFileSync(require('path').join(__dirname, '..', 'docs', 'mlock.md'), 'utf8') as string;
+    const runs = goldens.filter((g) => g.file.includes('kernel-runs/') && g.scenario.steps.some((s) => s.op === 'mlock' || s.op === 'munlock' || (s.op === 'mmap' && s.locked)));
+    expect(runs.length).toBeGreaterThanOrEqual(13);
+    expect(runs.map((g) => g.scenario.name).filter((n) => !doc.includes(`### ${n}\n`))).toEqual([]);
+  });
+
   test.each(goldens.map((g) => [g.file, g] as const))('%s names its source and checks result and all counters on every step', (_f, g) => {
     expect(g.scenario.source).toMatch(/kernel-(observed|semantics)\.md|kernel run/);
     g.scenario.steps.forEach((step) => {

@@ -24,12 +24,12 @@ const cli = runCli;
 
 /** The invariants each seed policy breaks beyond linux's known kernel bugs (README, "Policies"). */
 const SEED_OUTCOMES: Record<string, string[]> = {
-  'pre-private-reserves': ['owner-never-faults', 'exact-consumption'],
+  'pre-private-reserves': ['owner-never-faults', 'exact-consumption', 'fault-progress'],
   'reserve-until-fork': ['owner-never-faults'],
-  'hugetlb-chardev': ['pool-conservation', 'quiescent-clean', 'owner-never-faults', 'exact-consumption'],
-  'map-contig': ['owner-never-faults', 'admission', 'exact-consumption', 'error-atomicity'],
+  'hugetlb-chardev': ['pool-conservation', 'quiescent-clean', 'owner-never-faults', 'exact-consumption', 'fault-progress', 'documented-results', 'quiet-clean'],
+  'map-contig': ['admission', 'error-atomicity'],
   'mremap-mirror': [],
-  'mremap-grow': [],
+  'mremap-grow': ['pool-conservation'],
   'no-restore-on-zap': ['owner-never-faults', 'exact-consumption'],
 };
 
@@ -44,7 +44,11 @@ describe('the seeds\' proposals', () => {
     expect(results.map(([inv]) => inv.id)).toEqual(expected);
     for (const [inv, r] of results) {
       const v = r.violations.find((x) => !x.knownBugs)!;
-      expect([inv.id, v.shortest?.kind === 'proved' || (v.shortest?.kind === 'shorter' && v.shortest.proved)]).toEqual([inv.id, true]);
+      // A counterexample with an op the exploration cannot write (a growing mremap) is not proved.
+      if (v.shortest?.kind === 'unsupported') continue;
+      // check's own search proves it shortest, or (a known bug found first, so it kept to what that
+      // bug does not explain) searched its whole scope; the search below, with no filter, is the proof.
+      expect([inv.id, v.shortest?.kind === 'proved' || v.shortest?.kind === 'shorter' || v.shortest?.kind === 'searched']).toEqual([inv.id, true]);
       // An independent search: nothing shorter than check's final counterexample exists in its scope.
       expect([inv.id, proveShortest(policy, inv, v.counterexample).kind]).toEqual([inv.id, 'proved']);
     }
@@ -126,7 +130,9 @@ describe('the bug zoo', () => {
       expect(r.minimalSteps!).toBeLessThanOrEqual(r.docSteps!);
       // check's length equals the exhaustive search's shortest: every counterexample is proved shortest.
       for (const c of r.counterexamples) {
-        expect([r.bug, c.invariant, c.shortest?.verdict]).toEqual([r.bug, c.invariant, expect.stringMatching(/^(proved|shorter)$/)]);
+        // 'searched': a known bug was found first, so the search kept to what it does not explain;
+        // the search below, with no filter, is the proof.
+        expect([r.bug, c.invariant, c.shortest?.verdict]).toEqual([r.bug, c.invariant, expect.stringMatching(/^(proved|shorter|searched)$/)]);
         expect([r.bug, c.invariant, proveShortest(findPolicy(r.bug)!, findInvariant(c.invariant)!, c.scenario).kind]).toEqual([r.bug, c.invariant, 'proved']);
       }
     }

@@ -7,6 +7,7 @@ import { forkOps } from '../fork';
 import { inodeOps } from '../inode';
 import type { Kernel } from '../kernel';
 import { madviseOps } from '../madvise';
+import { mlockOps } from '../mlock';
 import { mmapOps } from '../mmap';
 import { mountOps } from '../mount';
 import { mremapOps } from '../mremap';
@@ -25,6 +26,7 @@ const ops: Kernel = {
   ...forkOps,
   ...mremapOps,
   ...madviseOps,
+  ...mlockOps,
   ...inodeOps,
   ...mountOps,
   ...shmOps,

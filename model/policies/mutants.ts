@@ -5,6 +5,7 @@
 import type { Kernel } from '../kernel';
 import { definePolicy, type Policy } from '../policy';
 import { regionChg } from '../resv';
+import { findVma } from '../state';
 import { linux } from './linux';
 
 const mutant = (name: string, description: string, overrides: Partial<Kernel>): Policy => definePolicy(linux, { name, description, overrides });
@@ -150,6 +151,39 @@ export const MUTANTS: readonly Policy[] = [
         if (old.mapcount === 1) return 'ok';
       }
       return linux.hugetlbWp.call(this, s, p, vma, addr, old);
+    },
+  }),
+  mutant('mutant/dequeue-needs-two', 'an allocation without a reservation takes a free page only while two or more are unreserved (an off-by-one in the availability test of dequeue_hugetlb_folio_vma)', {
+    dequeueHugetlbFolioVma(s, gblChg) {
+      if (gblChg && s.h.freeHugePages - s.h.resvHugePages < 2) return null;
+      return linux.dequeueHugetlbFolioVma.call(this, s, gblChg);
+    },
+  }),
+  mutant('mutant/write-through-read-only', 'a write to a read-only mapping is let through to the fault handler instead of SIGSEGV (the protection check of do_user_addr_fault reads only PROT_NONE)', {
+    doUserAddrFault(s, p, addr, write) {
+      const vma = findVma(p, addr);
+      if (vma && write && vma.prot === 'r') return this.hugetlbFault(s, p, vma, addr, write);
+      return linux.doUserAddrFault.call(this, s, p, addr, write);
+    },
+  }),
+  mutant('mutant/shrink-keeps-free', 'a write that shrinks nr_hugepages frees nothing: every page it does not free becomes surplus (set_max_huge_pages without free_pool_huge_folio)', {
+    setMaxHugePages(s, count) {
+      const h = s.h;
+      if (count >= h.nrHugePages - h.surplusHugePages) return linux.setMaxHugePages.call(this, s, count);
+      while (count < h.nrHugePages - h.surplusHugePages && h.surplusHugePages < h.nrHugePages) h.surplusHugePages++;
+    },
+  }),
+  mutant('mutant/overcommit-off-by-one', 'alloc_surplus_hugetlb_folio allows one surplus page beyond nr_overcommit_hugepages (> where the kernel has >=)', {
+    allocSurplusHugetlbFolio(s) {
+      const h = s.h;
+      if (h.surplusHugePages > h.nrOvercommitHugePages) return null;
+      if (h.surplusHugePages === h.nrOvercommitHugePages) {
+        h.nrOvercommitHugePages++;
+        const f = linux.allocSurplusHugetlbFolio.call(this, s);
+        h.nrOvercommitHugePages--;
+        return f;
+      }
+      return linux.allocSurplusHugetlbFolio.call(this, s);
     },
   }),
 ];

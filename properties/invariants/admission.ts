@@ -2,7 +2,7 @@ import { firstStep, overcommitBefore, type Invariant } from '../invariant';
 
 export const admission: Invariant = {
   id: 'admission',
-  title: 'A reserving mmap, shmget or mount succeeds exactly when it can be backed',
+  title: 'An mmap, shmget or mount succeeds exactly when it can be backed',
   statement:
     'A reserving request for n pages (a private or shared mmap without MAP_NORESERVE, an SHM_HUGETLB shmget, a mount with min_size=) that succeeds leaves every ' +
     'reservation backed (Rsvd <= Free after it, if it was before). One that fails with ENOMEM could not have been backed: n exceeds the free unreserved pages ' +
@@ -10,8 +10,8 @@ export const admission: Invariant = {
     'own reserve still holds (already counted in Rsvd, handed out first: R-1.1, R-11.3), or n exceeds the mount\'s size= quota. That reserve is known from the trace ' +
     'as at least min_size minus the blocks statfs shows used (allocated plus reserved >= min_size, I-10), or, on a mount without size=, all of min_size while nothing on ' +
     'the mount holds the subpool; never more than Rsvd, which counts it. Shortage is reported at mmap time, not by SIGBUS later (R-13.4). A shared mmap over indices already reserved needs fewer pages, so ' +
-    'only refusals that even n pages would fit are judged.',
-  source: 'kernel-semantics.md R-3.4, R-1.1, R-1.3, R-11.2, R-11.3, I-10, R-13.4; bug-zoo.md H4; kernel-observed.md 11a, 11c',
+    'only refusals that even n pages would fit are judged. A MAP_NORESERVE mmap or an SHM_NORESERVE shmget reserves nothing (R-3.3), so it never fails with ENOMEM.',
+  source: 'kernel-semantics.md R-3.3, R-3.4, R-1.1, R-1.3, R-11.2, R-11.3, I-10, R-13.4; bug-zoo.md H4; kernel-observed.md 3a, 11a, 11c',
   judge(t) {
     const overcommit = overcommitBefore(t);
     return firstStep(t, (f) => {
@@ -29,6 +29,7 @@ export const admission: Invariant = {
       const fromSubpool = Math.min(r.subpoolReserve, Math.max(b.rsvd, 0));
       if (Math.max(r.pages - fromSubpool, 0) > avail) return null;
       if (r.sizeLimited && (r.bfreeBefore === null || r.pages > r.bfreeBefore)) return null;
+      if (r.pages === 0) return `${f.step.op} reserves nothing (NORESERVE) but failed with ENOMEM`;
       const pages = `${r.pages} page${r.pages === 1 ? '' : 's'}`;
       if (fromSubpool === 0) return `${f.step.op} of ${pages} failed with ENOMEM although ${avail} could be backed`;
       return `${f.step.op} of ${pages} failed with ENOMEM although the mount's min_size reserve holds at least ${fromSubpool} and the pool ${avail} more`;

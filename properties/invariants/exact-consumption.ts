@@ -6,11 +6,29 @@ export const exactConsumption: Invariant = {
   statement:
     'A fault that instantiates a page at an index holding a reservation (an owner\'s untouched private page, a reserved shared file index) consumes exactly that ' +
     'reservation, once: Rsvd drops by one. A fault at an index holding none (a fork child, MAP_NORESERVE, a file index never reserved or whose page a hole punch ' +
-    'removed) consumes none: Rsvd does not move. A touch of a page already present allocates nothing. Indices whose state the scenario cannot tell (after ' +
+    'removed) consumes none: Rsvd does not move. A touch of a page already present allocates nothing. A fallocate that succeeds allocates exactly the pages of its range ' +
+    'that are not in the page cache, consuming the reservations of those the file\'s reserve map holds (R-8.3). A population that succeeded (mlock, or MAP_POPULATE and ' +
+    'MAP_LOCKED of a mapping whose every page is reserved) is judged as the faults it made, one per page. Indices whose state the scenario cannot tell (after ' +
     'MAP_POPULATE, a failed fallocate, a zap of a page a child still maps) and faults on min_size mounts are not judged.',
   source: 'bug-zoo.md H8; kernel-semantics.md I-7, R-2.4, R-4.4, R-8.4',
   judge(t) {
     return firstStep(t, (f) => {
+      const pop = f.population;
+      if (pop && pop.certain && f.obs.result === 'ok') {
+        const used = f.after.total - f.after.free - (f.before.total - f.before.free);
+        const dR = f.after.rsvd - f.before.rsvd;
+        const what = `${f.step.op}'s population (${pop.allocs} page${pop.allocs === 1 ? '' : 's'} to allocate, ${pop.consumes} reservation${pop.consumes === 1 ? '' : 's'} to consume${pop.reserved ? `, ${pop.reserved} reserved by the step` : ''})`;
+        if (used !== pop.allocs) return `${what} put ${used} page${used === 1 ? '' : 's'} in use`;
+        if (pop.reserved !== undefined && dR !== pop.reserved - pop.consumes) return `${what} changed Rsvd by ${dR}`;
+        return null;
+      }
+      const al = f.allocation;
+      if (al && f.obs.result === 'ok') {
+        const used = f.after.total - f.after.free - (f.before.total - f.before.free);
+        const dR = f.after.rsvd - f.before.rsvd;
+        if (used !== al.pages || dR !== -al.consumes) return `fallocate of ${al.pages} missing page${al.pages === 1 ? '' : 's'} (${al.consumes} reserved) put ${used} in use and changed Rsvd by ${dR}`;
+        return null;
+      }
       const x = f.touch;
       if (!x || f.obs.result !== 'ok') return null;
       const b = f.before;

@@ -2,7 +2,7 @@ import { overcommitBefore, type Invariant } from '../invariant';
 
 export const stealOnlyWhenNeeded: Invariant = {
   id: 'steal-only-when-needed',
-  title: 'A fork child loses a page to the owner only when the owner could not get one',
+  title: 'A page is taken from a process only by the owner, and only when the owner could not get one',
   statement:
     'The owner of a reserving private mapping may take a page back from the fork children (and other non-owner private mappings) that share it copy-on-write ' +
     '(unmap_ref_private: they get SIGBUS later) only when its copy-on-write cannot get a page of its own: no free unreserved page (Free minus Rsvd is 0), no surplus ' +
@@ -10,13 +10,17 @@ export const stealOnlyWhenNeeded: Invariant = {
     '(cow_from_owner, R-4.5). Judged from the trace: a non-owner\'s read of a page it holds (inherited, so it may share it with the owner) that gets SIGBUS, when every ' +
     'owner write since that may have taken the page back found a free unreserved page or overcommit room and quota, is a violation. What is not judged: other ' +
     'faults in a mapping marked after a justified steal (HPAGE_RESV_UNMAPPED makes every no-page fault in it SIGBUS, by design: R-4.2, R-13.3), and truncate, punch ' +
-    'or MADV_REMOVE, which zap private copies by design (kernel-findings.md §3). A min_size= reserve that could also have served the owner is not counted.',
+    'or MADV_REMOVE, which zap private copies by design (kernel-findings.md §3). A min_size= reserve that could also have served the owner is not counted. ' +
+    'Nothing else takes a private page away: a read of a page a process holds that gets SIGBUS when no owner\'s write could have taken it is a violation too.',
   source: 'kernel-semantics.md R-4.5, R-4.7, R-13.2, R-13.3, R-1.5; bug-zoo.md B12, D4, H6, H7; kernel-observed.md 4c, 4c2, 4f, 4i (scenarios/golden/observed/4c-owner-cow-exhausted.json, 4c2-owner-cow-one-free.json)',
   judge(t) {
     const overcommit = overcommitBefore(t);
     /** Why the owner's copy-on-write at step w could get a page, or null when it could not. */
     const room = (w: number): string | null => {
       const f = t.facts[w]!;
+      // Only a single touch's counters tell whether its copy-on-write could get a page (a
+      // population faults several pages in one step).
+      if (!f.touch) return null;
       const b = f.before;
       const bfree = f.touch ? f.mountsBefore[f.touch.mount]?.bfree ?? null : null;
       if (bfree !== null && bfree <= 0) return null;
@@ -26,7 +30,8 @@ export const stealOnlyWhenNeeded: Invariant = {
     };
     for (const f of t.facts) {
       const x = f.touch;
-      if (!x || !x.takenBackBy || x.write || !x.noAlloc || f.obs.result !== 'SIGBUS' || x.segv !== false || x.beyondEof) continue;
+      if (!x || x.write || !x.noAlloc || f.obs.result !== 'SIGBUS' || x.segv !== false || x.beyondEof || x.shared) continue;
+      if (!x.takenBackBy) return { step: f.index, message: `${x.proc} lost page ${x.page} of "${x.map}" (SIGBUS reading it), which no owner's write could have taken` };
       const why = x.takenBackBy.map(room);
       if (why.some((w) => w === null)) continue;
       const w = x.takenBackBy[x.takenBackBy.length - 1]!;

@@ -4,12 +4,16 @@ export const subpoolBounds: Invariant = {
   id: 'subpool-bounds',
   title: 'A mount\'s subpool stays within its size= and min_size=',
   statement:
-    'For a mount with size=, statfs shows 0 <= free blocks <= blocks after every step: reservations plus allocations never exceed the quota, and failed operations hand ' +
-    'back what they took. On the model, also 0 <= used <= max and 0 <= the min_size reserve <= min.',
+    'For a mount with size=, statfs shows its size= as its blocks and 0 <= free blocks <= blocks after every step: reservations plus allocations never exceed the ' +
+    'quota, and failed operations hand back what they took; a mount without size= shows no figures. On the model, also 0 <= used <= max and 0 <= the min_size ' +
+    'reserve <= min.',
   source: 'kernel-semantics.md I-9, I-10, R-11.3, R-11.5; bug-zoo.md H12',
   judge(t) {
     for (let i = 0; i < t.steps.length; i++) {
+      const sizes = t.facts[i]?.mountSizes ?? {};
       for (const [m, st] of Object.entries(t.steps[i]!.mounts)) {
+        const size = sizes[m];
+        if (size !== undefined && st.blocks !== size) return { step: i, message: `mount ${m}: statfs shows ${st.blocks} blocks, but its size= is ${size ?? 'not set'}` };
         if (st.blocks === null || st.bfree === null) continue;
         if (st.bfree < 0 || st.bfree > st.blocks) return { step: i, message: `mount ${m}: statfs shows ${st.bfree} free of ${st.blocks} blocks` };
       }

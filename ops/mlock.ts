@@ -1,0 +1,90 @@
+/**
+ * `mlock` and `munlock` of a range of a mapping. hugetlb VMAs never carry VM_LOCKED, so mlock only
+ * faults the range in (write faults for a writable private mapping, read faults otherwise) and
+ * reports the first failed fault as ENOMEM; munlock changes nothing. Either fails with ENOMEM,
+ * before doing anything, when the range has a hole. Model: do_mlock and apply_vma_lock_flags
+ * (model/mlock.ts); measured on 6.18 in docs/mlock.md.
+ */
+import fc from 'fast-check';
+import type { Process } from '../model/state';
+import { defineCommand, defineExplore, defineOp, type Binding, type KProc } from './define';
+import { checkWithin, describeRange, ENOMEM_ONLY, holeOrOk, name, offset, OK_OR_ENOMEM, rangePages } from './fields';
+import { rarely, sel } from './gen';
+import { ON_MAPPING, rangeIn } from './vma';
+
+const fields = { proc: name('proc'), map: name('map'), offset, pages: rangePages };
+
+export const mlock = defineOp<'mlock'>({
+  op: 'mlock',
+  fields,
+  names: ON_MAPPING,
+  validate: (s, h, ctx) => checkWithin(s, ctx.size(h.map), ctx.err),
+  describe: (s) => `${s.proc}: mlock(${describeRange(s.map, s.offset, s.pages)})`,
+  model(ctx, s, h) {
+    const from = ctx.get<Binding>(h.map).start + s.offset;
+    return ctx.k.doMlock(ctx.s, ctx.get<Process>(h.proc), from, from + s.pages);
+  },
+  driver: (ctx, s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MLOCK ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} 0`),
+  c: (s, h) => `op_mlock(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, 0)`,
+  // A hole is ENOMEM before anything; a fault that fails is ENOMEM too (docs/mlock.md).
+  results: (s, t) => (t.hole(s.proc, s.map, s.offset, s.pages) === true ? ENOMEM_ONLY : OK_OR_ENOMEM),
+  promise(t, s, obs, f) {
+    const ms = t.procs.get(s.proc)?.get(s.map);
+    if (!ms || obs.result === 'skipped') return;
+    // A hole refuses the call before any fault (apply_vma_lock_flags); otherwise every page was
+    // faulted in when it succeeded, and some prefix of them when a fault failed.
+    if (t.hole(s.proc, s.map, s.offset, s.pages)) return;
+    f.population = { ...t.populationOf(ms, s.offset, s.offset + s.pages, f.index), reserved: 0 };
+    t.populate(ms, s.offset, s.offset + s.pages, obs.result === 'ok', f.index);
+  },
+  // The pages faulted in before the failing one stay.
+  partialFailures: () => ['ENOMEM'],
+});
+
+export const munlock = defineOp<'munlock'>({
+  op: 'munlock',
+  fields,
+  names: ON_MAPPING,
+  validate: (s, h, ctx) => checkWithin(s, ctx.size(h.map), ctx.err),
+  describe: (s) => `${s.proc}: munlock(${describeRange(s.map, s.offset, s.pages)})`,
+  model(ctx, s, h) {
+    const from = ctx.get<Binding>(h.map).start + s.offset;
+    return ctx.k.applyVmaLockFlags(ctx.s, ctx.get<Process>(h.proc), from, from + s.pages) ?? 'ok';
+  },
+  driver: (ctx, s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MLOCK ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} 1`),
+  c: (s, h) => `op_mlock(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, 1)`,
+  results: (s, t) => holeOrOk(t.hole(s.proc, s.map, s.offset, s.pages)),
+  promise() {},
+});
+
+export const mlockCommand = defineCommand({
+  kind: 'mlock',
+  weight: 2,
+  produces: ['mlock', 'munlock'],
+  arbitrary: () => fc.record({ k: fc.constant('mlock' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), unlock: rarely }),
+  resolve(r, c) {
+    const x = rangeIn(r, c);
+    return x && { op: c.unlock ? 'munlock' : 'mlock', ...x };
+  },
+});
+
+export const mlockExplore = defineExplore({
+  flags: { mlock: 'mlock a whole mapping or any one page of it', munlock: 'munlock a whole mapping' },
+  level: 'map',
+  produces: ['mlock', 'munlock'],
+  successors(x, out) {
+    const { proc } = x;
+    const map = x.map!;
+    const n = x.pages!;
+    if (x.has('mlock')) {
+      out.push({ op: 'mlock', proc, map, offset: 0, pages: n });
+      if (n > 1) for (let off = 0; off < n; off++) out.push({ op: 'mlock', proc, map, offset: off, pages: 1 });
+    }
+    if (x.has('munlock')) out.push({ op: 'munlock', proc, map, offset: 0, pages: n });
+  },
+  scope(st, acc) {
+    if (st.op !== 'mlock' && st.op !== 'munlock') return;
+    acc.flag(st.op);
+    if (st.op === 'mlock' ? st.offset !== 0 && st.pages !== 1 : st.offset !== 0) acc.unsupported(`${st.op} of part of a mapping`);
+  },
+});
