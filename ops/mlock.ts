@@ -7,25 +7,38 @@
  */
 import fc from 'fast-check';
 import type { Process } from '../model/state';
-import { defineCommand, defineExplore, defineOp, type Binding, type KProc } from './define';
+import { defineCommand, defineExplore, defineOp, type Binding, type DriverCtx, type KProc, type ModelCtx, type ValidateCtx } from './define';
 import { checkWithin, describeRange, ENOMEM_ONLY, holeOrOk, name, offset, OK_OR_ENOMEM, rangePages } from './fields';
 import { rarely, sel } from './gen';
 import { ON_MAPPING, rangeIn } from './vma';
 
-const fields = { proc: name('proc'), map: name('map'), offset, pages: rangePages };
+/** What mlock and munlock share: a range of a mapping, its process's address range on the model, its
+ *  driver line and its C call (the driver's MLOCK takes 1 for munlock). */
+type RangeStep = { proc: string; map: string; offset: number; pages: number };
+type RangeHandles = { proc: number; map: number };
+
+function lockOp<O extends 'mlock' | 'munlock'>(op: O) {
+  const unlock = op === 'munlock' ? 1 : 0;
+  return {
+    op,
+    fields: { proc: name('proc'), map: name('map'), offset, pages: rangePages },
+    names: ON_MAPPING,
+    validate: (s: Record<string, unknown>, h: { map: number }, ctx: ValidateCtx) => checkWithin(s, ctx.size(h.map), ctx.err),
+    describe: (s: RangeStep) => `${s.proc}: ${op}(${describeRange(s.map, s.offset, s.pages)})`,
+    driver: (ctx: DriverCtx, s: RangeStep, h: RangeHandles) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MLOCK ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} ${unlock}`),
+    c: (s: RangeStep, h: RangeHandles) => `op_mlock(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, ${unlock})`,
+  };
+}
+
+/** The process and the address range [from, to) of a step on the model. */
+function range(ctx: ModelCtx, s: RangeStep, h: RangeHandles): [Process, number, number] {
+  const from = ctx.get<Binding>(h.map).start + s.offset;
+  return [ctx.get<Process>(h.proc), from, from + s.pages];
+}
 
 export const mlock = defineOp<'mlock'>({
-  op: 'mlock',
-  fields,
-  names: ON_MAPPING,
-  validate: (s, h, ctx) => checkWithin(s, ctx.size(h.map), ctx.err),
-  describe: (s) => `${s.proc}: mlock(${describeRange(s.map, s.offset, s.pages)})`,
-  model(ctx, s, h) {
-    const from = ctx.get<Binding>(h.map).start + s.offset;
-    return ctx.k.doMlock(ctx.s, ctx.get<Process>(h.proc), from, from + s.pages);
-  },
-  driver: (ctx, s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MLOCK ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} 0`),
-  c: (s, h) => `op_mlock(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, 0)`,
+  ...lockOp('mlock'),
+  model: (ctx, s, h) => ctx.k.doMlock(ctx.s, ...range(ctx, s, h)),
   // A hole is ENOMEM before anything; a fault that fails is ENOMEM too (docs/mlock.md).
   results: (s, t) => (t.hole(s.proc, s.map, s.offset, s.pages) === true ? ENOMEM_ONLY : OK_OR_ENOMEM),
   promise(t, s, obs, f) {
@@ -42,17 +55,8 @@ export const mlock = defineOp<'mlock'>({
 });
 
 export const munlock = defineOp<'munlock'>({
-  op: 'munlock',
-  fields,
-  names: ON_MAPPING,
-  validate: (s, h, ctx) => checkWithin(s, ctx.size(h.map), ctx.err),
-  describe: (s) => `${s.proc}: munlock(${describeRange(s.map, s.offset, s.pages)})`,
-  model(ctx, s, h) {
-    const from = ctx.get<Binding>(h.map).start + s.offset;
-    return ctx.k.applyVmaLockFlags(ctx.s, ctx.get<Process>(h.proc), from, from + s.pages) ?? 'ok';
-  },
-  driver: (ctx, s, h) => ctx.call(`P ${ctx.get<KProc>(h.proc).node} MLOCK ${ctx.get<Binding>(h.map).start + s.offset} ${s.pages} 1`),
-  c: (s, h) => `op_mlock(${h.proc}, ${h.map}, ${s.offset}, ${s.pages}, 1)`,
+  ...lockOp('munlock'),
+  model: (ctx, s, h) => ctx.k.applyVmaLockFlags(ctx.s, ...range(ctx, s, h)) ?? 'ok',
   results: (s, t) => holeOrOk(t.hole(s.proc, s.map, s.offset, s.pages)),
   promise() {},
 });
@@ -73,14 +77,11 @@ export const mlockExplore = defineExplore({
   level: 'map',
   produces: ['mlock', 'munlock'],
   successors(x, out) {
-    const { proc } = x;
-    const map = x.map!;
     const n = x.pages!;
-    if (x.has('mlock')) {
-      out.push({ op: 'mlock', proc, map, offset: 0, pages: n });
-      if (n > 1) for (let off = 0; off < n; off++) out.push({ op: 'mlock', proc, map, offset: off, pages: 1 });
-    }
-    if (x.has('munlock')) out.push({ op: 'munlock', proc, map, offset: 0, pages: n });
+    // mlock: the whole mapping, then each of its pages alone; munlock: the whole mapping.
+    const ranges: Array<[number, number]> = [[0, n], ...(n > 1 ? Array.from({ length: n }, (_, off): [number, number] => [off, 1]) : [])];
+    if (x.has('mlock')) for (const [offset, pages] of ranges) out.push({ op: 'mlock', proc: x.proc, map: x.map!, offset, pages });
+    if (x.has('munlock')) out.push({ op: 'munlock', proc: x.proc, map: x.map!, offset: 0, pages: n });
   },
   scope(st, acc) {
     if (st.op !== 'mlock' && st.op !== 'munlock') return;

@@ -1,4 +1,4 @@
-import { overcommitBefore, type Invariant } from '../invariant';
+import { firstStep, overcommitBefore, type Invariant } from '../invariant';
 
 export const overcommitLimit: Invariant = {
   id: 'overcommit-limit',
@@ -9,13 +9,12 @@ export const overcommitLimit: Invariant = {
     'nr_hugepages below the pages in use or reserved turns persistent pages into surplus ones (R-10.1): neither makes a new page.',
   source: 'kernel-semantics.md R-1.3, R-1.5, R-10.1, R-10.2; kernel-observed.md 9a-9e (scenarios/golden/observed/9a-9e)',
   judge(t) {
-    const overcommit = overcommitBefore(t);
-    for (const f of t.facts) {
-      if (f.step.op === 'setPool' || f.after.surp <= f.before.surp) continue;
-      const limit = overcommit[f.index]!;
-      if (f.after.surp > limit) return { step: f.index, message: `${f.step.op} made surplus pages up to Surp ${f.after.surp}, beyond nr_overcommit_hugepages ${limit}` };
-    }
-    return null;
+    const limit = overcommitBefore(t);
+    return firstStep(t, (f) =>
+      f.step.op !== 'setPool' && f.after.surp > f.before.surp && f.after.surp > limit[f.index]!
+        ? `${f.step.op} made surplus pages up to Surp ${f.after.surp}, beyond nr_overcommit_hugepages ${limit[f.index]}`
+        : null,
+    );
   },
   example: {
     setup: { nr_hugepages: 1, nr_overcommit_hugepages: 1 },

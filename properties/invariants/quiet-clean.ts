@@ -1,4 +1,13 @@
-import { fmtCounters, type Invariant } from '../invariant';
+import { firstStep, fmtCounters, type Invariant } from '../invariant';
+import type { StepFacts } from '../promises';
+
+/** What the pool still holds after a step at which nothing is in use, or null when it is clean. */
+function leftover(f: StepFacts): string | null {
+  const q = f.quiet;
+  if (!q || (f.after.free === f.after.total && f.after.rsvd === q.minReserve)) return null;
+  const want = q.minReserve ? `, Rsvd ${q.minReserve} (the mounts' min_size= reserves)` : ', Rsvd 0';
+  return `nothing is in use, but the pool shows ${fmtCounters(f.after)} (expected Free = Total${want})`;
+}
 
 export const quietClean: Invariant = {
   id: 'quiet-clean',
@@ -9,17 +18,7 @@ export const quietClean: Invariant = {
     'min_size= once nothing on it holds the subpool (R-1.2, R-11.3). A reservation or a page that outlives everything that held it leaks from that step on. ' +
     'No exception is documented; quiescent-clean judges the same after teardown.',
   source: 'kernel-semantics.md I-6, I-7, I-9, R-1.2, R-11.3; bug-zoo.md H3; kernel-findings.md §1',
-  judge(t) {
-    for (const f of t.facts) {
-      if (!f.quiet) continue;
-      const a = f.after;
-      if (a.free !== a.total || a.rsvd !== f.quiet.minReserve) {
-        const want = f.quiet.minReserve ? `, Rsvd ${f.quiet.minReserve} (the mounts' min_size= reserves)` : ', Rsvd 0';
-        return { step: f.index, message: `nothing is in use, but the pool shows ${fmtCounters(a)} (expected Free = Total${want})` };
-      }
-    }
-    return null;
-  },
+  judge: (t) => firstStep(t, leftover),
   example: {
     setup: { nr_hugepages: 3 },
     steps: [
