@@ -92,6 +92,10 @@ export interface TouchFacts {
   mustConsume?: 0 | 1;
   /** The touch cannot allocate (the page is present and the access needs no copy). */
   noAlloc: boolean;
+  /** A write to a private mapping over a page-cache page: it must copy the page into one of its own
+   *  (hugetlb_wp never reuses a page that is not anonymous, R-4.3, R-4.6), so a success puts exactly
+   *  one page in use. */
+  copiesCache?: boolean;
   /** The mount of the object ("default" for anonymous mappings and segments). */
   mount: string;
   /** A non-owner private mapping's page this process holds: the steps at which the owner's
@@ -488,13 +492,19 @@ export class Tracker {
     } else if (pp?.kind === 'cache') {
       if (!o.dataUnknown.has(idx) && cached) t.expectedValue = o.data.get(idx) ?? 0;
       if (!write) t.noAlloc = true;
-      else t.mustConsume = consumeIfAlloc;
+      else {
+        t.mustConsume = consumeIfAlloc;
+        t.copiesCache = true;
+      }
     } else if (!pp) {
       if (cached && !o.dataUnknown.has(idx)) {
         // A read maps the page-cache page; a write copies it.
         t.expectedValue = o.data.get(idx) ?? 0;
         if (!write) t.noAlloc = true;
-        else t.mustConsume = consumeIfAlloc;
+        else {
+          t.mustConsume = consumeIfAlloc;
+          t.copiesCache = true;
+        }
       } else if (!cached && !cacheUnknown) {
         t.expectedValue = 0; // a fresh zero page
         t.mustConsume = consumeIfAlloc;
