@@ -35,7 +35,8 @@ export interface Obj {
 
 /** What a private page of one process holds. */
 export type PrivatePage =
-  | { kind: 'own'; value: number; exclusive: boolean }
+  /** `id` names the physical page: a fork's copies share it, a copy-on-write makes a new one. */
+  | { kind: 'own'; value: number; exclusive: boolean; id: number }
   | { kind: 'cache' }
   | { kind: 'unknown' };
 
@@ -82,6 +83,8 @@ export interface TouchFacts {
   cached: 'yes' | 'no' | 'unknown';
   /** The touch is by the owner of a reserving private mapping, on a page whose reservation stands. */
   ownerGuaranteed: boolean;
+  /** The mapping is a reserving private mapping's owner's (HPAGE_RESV_OWNER). */
+  owner: boolean;
   /** A reserving shared mapping or segment promised this index (R-13.1). */
   sharedGuaranteed: boolean;
   /** The page is unmapped or its protection forbids the access (undefined: not known). */
@@ -98,6 +101,10 @@ export interface TouchFacts {
   copiesCache?: boolean;
   /** The mount of the object ("default" for anonymous mappings and segments). */
   mount: string;
+  /** A write to a private page that these other processes are known to map too (inherited over
+   *  fork, neither side has copied it since, none may have lost it to a steal): its mapcount is
+   *  above 1, so hugetlb_wp cannot reuse it (R-4.4, R-4.5). Absent when no such process is known. */
+  sharedWith?: string[];
   /** A non-owner private mapping's page this process holds: the steps at which the owner's
    *  copy-on-write of it may have taken it back (R-4.7). Absent when there were none. */
   takenBackBy?: number[];
@@ -195,8 +202,26 @@ export class Tracker {
    *  something; their VMAs live on until the process exits. */
   readonly orphans = new Map<string, MapState[]>();
   private gen = 0;
+  private pageIds = 0;
 
   constructor(private scenario: Scenario) {}
+
+  /** A new physical private page (a fault of a fresh page, or a copy-on-write). */
+  newPageId(): number {
+    return ++this.pageIds;
+  }
+
+  /** The other processes whose live mappings are known to map the private page `id` (not counting
+   *  `ms`): an entry of theirs names it and no owner's write may have taken it back. */
+  private holdersOf(ms: MapState, id: number): string[] {
+    const out = new Set<string>();
+    const all = [...[...this.procs.values()].flatMap((m) => [...m.values()]), ...[...this.orphans.values()].flat()];
+    for (const other of all) {
+      if (other === ms) continue;
+      for (const [p, pp] of other.priv) if (pp.kind === 'own' && pp.id === id && !other.takenBack.has(p)) out.add(other.proc);
+    }
+    return [...out];
+  }
 
   state(): PromiseState {
     return { procs: this.procs, files: this.files, segs: this.segs, mounts: this.mounts };
@@ -449,7 +474,7 @@ export class Tracker {
     const t: TouchFacts = {
       proc, map, page, write, shared: ms.shared, objKind: o.kind, idx, beyondEof, segv, noAlloc: false, mount: o.mount,
       cached: rs === 'present' ? 'yes' : rs === 'unknown' ? 'unknown' : 'no', mayBeUnmapped: ms.mayBeUnmapped,
-      ownerGuaranteed: ms.owner && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page),
+      ownerGuaranteed: ms.owner && !ms.lostReservation.has(page) && !ms.resvUnknown.has(page), owner: ms.owner,
       sharedGuaranteed: ms.shared && o.guaranteed.has(idx),
     };
     if (ms.shared) {
@@ -474,6 +499,10 @@ export class Tracker {
     if (!ms.owner && pp?.kind === 'own') {
       const by = ms.takenBack.get(page);
       if (by) t.takenBackBy = by;
+    }
+    if (write && pp?.kind === 'own' && !pp.exclusive) {
+      const others = this.holdersOf(ms, pp.id); // before this write marks what it may take back
+      if (others.length) t.sharedWith = others;
     }
     // The owner's write to an anonymous page it may share with descendants: if its copy-on-write
     // finds no page, unmap_ref_private takes the page back from every non-owner private mapping
@@ -517,7 +546,7 @@ export class Tracker {
       const wasShared = pp?.kind === 'own' && !pp.exclusive;
       // A write fault of a population keeps the content: the copy's, when it is known.
       const content = value ?? t.expectedValue;
-      ms.priv.set(page, content === undefined ? { kind: 'unknown' } : { kind: 'own', value: content, exclusive: true });
+      ms.priv.set(page, content === undefined ? { kind: 'unknown' } : { kind: 'own', value: content, exclusive: true, id: this.newPageId() });
       ms.takenBack.delete(page); // a copy of its own now
       if (ms.owner && !wasShared && pp?.kind !== 'own') {
         if (t.mustConsume === 1 || reservedOwner) ms.consumed.add(page);
@@ -526,7 +555,7 @@ export class Tracker {
     } else if (!pp) {
       if (cached || cacheUnknown) ms.priv.set(page, cacheUnknown ? { kind: 'unknown' } : { kind: 'cache' });
       else {
-        ms.priv.set(page, { kind: 'own', value: 0, exclusive: true });
+        ms.priv.set(page, { kind: 'own', value: 0, exclusive: true, id: this.newPageId() });
         if (reservedOwner) ms.consumed.add(page);
       }
     }

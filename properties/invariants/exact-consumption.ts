@@ -6,7 +6,7 @@ export const exactConsumption: Invariant = {
   statement:
     'A fault that instantiates a page at an index holding a reservation (an owner\'s untouched private page, a reserved shared file index) consumes exactly that ' +
     'reservation, once: Rsvd drops by one. A fault at an index holding none (a fork child, MAP_NORESERVE, a file index never reserved or whose page a hole punch ' +
-    'removed) consumes none: Rsvd does not move. A touch of a page already present allocates nothing; a write to a private mapping over a page of the file\'s page cache copies it, putting exactly one page in use (R-4.3, R-4.6). A fallocate that succeeds allocates exactly the pages of its range ' +
+    'removed) consumes none: Rsvd does not move. A touch of a page already present allocates nothing; a write to a private mapping over a page of the file\'s page cache copies it, putting exactly one page in use (R-4.3, R-4.6), and so does a fork child\'s write to a page another process still maps (R-4.4). A fallocate that succeeds allocates exactly the pages of its range ' +
     'that are not in the page cache, consuming the reservations of those the file\'s reserve map holds (R-8.3). A population that succeeded (mlock, or MAP_POPULATE and ' +
     'MAP_LOCKED of a mapping whose every page is reserved) is judged as the faults it made, one per page. Indices whose state the scenario cannot tell (after ' +
     'MAP_POPULATE, a failed fallocate, a zap of a page a child still maps) and faults on min_size mounts are not judged.',
@@ -40,10 +40,10 @@ export const exactConsumption: Invariant = {
         if (a.free !== b.free || a.total !== b.total || dR !== 0) return `${where} touched a present page but the counters moved`;
         return null;
       }
-      if (x.copiesCache) {
-        const used = a.total - a.free - (b.total - b.free);
-        if (used !== 1) return `${where} must copy the file's page-cache page into a page of its own, but put ${used} page${used === 1 ? '' : 's'} in use`;
-      }
+      const used = a.total - a.free - (b.total - b.free);
+      if (x.copiesCache && used !== 1) return `${where} must copy the file's page-cache page into a page of its own, but put ${used} page${used === 1 ? '' : 's'} in use`;
+      // A fork child's copy-on-write of a page others still map copies it (the owner's may take it back instead: steal-only-when-needed).
+      if (x.sharedWith && !x.owner && used !== 1) return `${where} must copy the page ${x.sharedWith.join(', ')} still map${x.sharedWith.length === 1 ? 's' : ''}, but put ${used} page${used === 1 ? '' : 's'} in use`;
       if (x.mustConsume === undefined) return null;
       const want = allocated ? -x.mustConsume : 0;
       if (dR !== want) return `${where} ${allocated ? 'allocated a page and ' : ''}changed Rsvd by ${dR}, expected ${want}`;

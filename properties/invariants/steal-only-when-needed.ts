@@ -7,7 +7,7 @@ export const stealOnlyWhenNeeded: Invariant = {
     'The owner of a reserving private mapping may take a page back from the fork children (and other non-owner private mappings) that share it copy-on-write ' +
     '(unmap_ref_private: they get SIGBUS later) only when its copy-on-write cannot get a page of its own: no free unreserved page (Free minus Rsvd is 0), no surplus ' +
     'page overcommit allows (Surp at nr_overcommit_hugepages), or the mount\'s size= quota exhausted. The owner\'s reservation does not help: the shared page consumed it ' +
-    '(cow_from_owner, R-4.5). Judged from the trace: a non-owner\'s read of a page it holds (inherited, so it may share it with the owner) that gets SIGBUS, when every ' +
+    '(cow_from_owner, R-4.5). Judged from the trace: the owner\'s write to a page its children are known to still map, when it could get a page, copies it (one page in use); and a non-owner\'s read of a page it holds (inherited, so it may share it with the owner) that gets SIGBUS, when every ' +
     'owner write since that may have taken the page back found a free unreserved page or overcommit room and quota, is a violation. What is not judged: other ' +
     'faults in a mapping marked after a justified steal (HPAGE_RESV_UNMAPPED makes every no-page fault in it SIGBUS, by design: R-4.2, R-13.3), and truncate, punch ' +
     'or MADV_REMOVE, which zap private copies by design (kernel-findings.md §3). A min_size= reserve that could also have served the owner is not counted. ' +
@@ -30,6 +30,12 @@ export const stealOnlyWhenNeeded: Invariant = {
     };
     for (const f of t.facts) {
       const x = f.touch;
+      // The owner's write to a page its children still map, with room for a page of its own: it copies.
+      if (x?.write && x.owner && x.sharedWith && f.obs.result === 'ok') {
+        const why = room(f.index);
+        const used = f.after.total - f.after.free - (f.before.total - f.before.free);
+        if (why && used !== 1) return { step: f.index, message: `${x.proc}'s write of page ${x.page} of "${x.map}", which ${x.sharedWith.join(', ')} still map${x.sharedWith.length === 1 ? 's' : ''}, put ${used} page${used === 1 ? '' : 's'} in use instead of copying it, although the owner could have had a page of its own (${why})` };
+      }
       if (!x || x.write || !x.noAlloc || f.obs.result !== 'SIGBUS' || x.segv !== false || x.beyondEof || x.shared) continue;
       if (!x.takenBackBy) return { step: f.index, message: `${x.proc} lost page ${x.page} of "${x.map}" (SIGBUS reading it), which no owner's write could have taken` };
       const why = x.takenBackBy.map(room);
