@@ -5,7 +5,7 @@
  * free ones, so shrunk scenarios read simply. Each command's resolution is in its op's module (ops/).
  */
 import type { ResolveCtx } from '../ops/define';
-import { Binder } from '../scenario/bind';
+import { Binder, rememberBinding, type BoundStep } from '../scenario/bind';
 import type { Scenario, Setup, Step } from '../scenario/types';
 import { COMMAND_BY_KIND, type Command } from './commands';
 
@@ -16,13 +16,16 @@ type ResolveFn = (r: ResolveCtx, c: Command) => Step | undefined;
 export function resolve(setup: Setup, commands: readonly Command[], name = 'generated'): Scenario {
   const r = new Resolver();
   const steps: Step[] = [];
+  const bound: BoundStep[] = [];
   for (const c of commands) {
     const s = (COMMAND_BY_KIND[c.k].resolve as ResolveFn)(r, c);
     if (!s) continue;
-    r.binder.bind(s, steps.length);
+    bound.push(r.binder.bind(s, steps.length));
     steps.push(s);
   }
-  return { format: 'hugecheck.scenario/1', name, setup, steps };
+  const scenario: Scenario = { format: 'hugecheck.scenario/1', name, setup, steps };
+  rememberBinding(scenario, r.binder, bound); // bind once: a run of it reuses these
+  return scenario;
 }
 
 class Resolver implements ResolveCtx {

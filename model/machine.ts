@@ -6,7 +6,7 @@
  */
 import { OPS } from '../ops';
 import type { Binding, ModelCtx } from '../ops/define';
-import { Binder, copyInherited, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
+import { Binder, boundBefore, copyInherited, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
 import type { Counters, MountStat, Observation, Result, Scenario, Setup, Step } from '../scenario/types';
 import type { Kernel } from './kernel';
 import { createState, newProcess, type Inode, type ModelState, type Mount, type Process } from './state';
@@ -17,7 +17,9 @@ type ModelFn = (ctx: ModelCtx, step: Step, h: Record<string, number>) => Result;
 
 export class Machine {
   readonly s: ModelState = createState();
-  private binder = new Binder();
+  private binder: Binder;
+  /** The steps' bindings when the scenario was bound before (execute): step i runs bound[i]. */
+  private prebound: readonly BoundStep[] | undefined;
   private live = new Liveness();
   /** The model object each handle denotes: a Process, a Binding, an Inode or a Mount. */
   private objs: unknown[] = [];
@@ -26,7 +28,9 @@ export class Machine {
   /** The value of the last successful read or write. */
   value: number | undefined;
 
-  constructor(readonly k: Kernel, setup: Setup) {
+  constructor(readonly k: Kernel, setup: Setup, prebound?: { binder: Binder; bound: readonly BoundStep[] }) {
+    this.binder = prebound?.binder ?? new Binder();
+    this.prebound = prebound?.bound;
     // The contract's setup order: overcommit first, then the pool.
     k.hugetlbOvercommitHandler(this.s, setup.nr_overcommit_hugepages);
     k.setMaxHugePages(this.s, setup.nr_hugepages);
@@ -46,7 +50,8 @@ export class Machine {
 
   /** Runs one (validated) step; `value` holds what a successful read or write saw. */
   step(step: Step): Result {
-    return this.run(step, this.binder.bind(step, this.index++));
+    const i = this.index++;
+    return this.run(step, this.prebound ? this.prebound[i]! : this.binder.bind(step, i));
   }
 
   private run(step: Step, b: BoundStep): Result {
@@ -144,7 +149,9 @@ export class Machine {
 
 /** Runs a whole scenario on a policy and returns each step's observation and the final one. */
 export function execute(scenario: Scenario, k: Kernel): { initial: Counters; steps: Observation[]; final: Observation; log: string[] } {
-  const m = new Machine(k, scenario.setup);
+  // A generated scenario's bindings are reused; its binder's handle table is complete, which is all
+  // a whole run reads of it (liveness and statfs names), since names() is not asked here.
+  const m = new Machine(k, scenario.setup, boundBefore(scenario));
   const initial = m.counters();
   const steps = scenario.steps.map((step) => m.observe(m.step(step)));
   m.teardown();

@@ -3,6 +3,7 @@
  * after every step, for the invariants that check state).
  */
 import { Machine } from '../model/machine';
+import { boundBefore } from '../scenario/bind';
 import type { Policy } from '../model/policy';
 import { checkExpectation } from '../scenario/expect';
 import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';
@@ -35,7 +36,7 @@ export interface JudgeHooks {
 
 /** Runs a scenario on the model and judges it, state-level invariants included. */
 export function judgeOnModel(scenario: Scenario, policy: Policy, invariants: readonly Invariant[] = CATALOGUE, hooks: JudgeHooks = {}): Judgement {
-  const m = new Machine(policy, scenario.setup);
+  const m = new Machine(policy, scenario.setup, boundBefore(scenario)); // a generated scenario is bound once
   const initial = m.counters();
   const stateChecks = invariants.filter((i) => i.checkState);
   const stateViolations = new Map<string, Violation>();

@@ -60,6 +60,8 @@ export class Binder {
     { ns: 'proc', name: 'p0', scope: -1, parent: -1, size: 0, step: -1 },
     { ns: 'mount', name: 'default', scope: -1, parent: -1, size: 0, step: -1 },
   ];
+  /** The handles of each namespace, in order (what a run's liveness scans). */
+  readonly byNs: Record<Namespace, number[]> = { proc: [P0], map: [], file: [], seg: [], mount: [DEFAULT_MOUNT] };
   /** Per namespace, statically live names -> handle, in order of creation. */
   private live: Record<Exclude<Namespace, 'map'>, Map<string, number>> = {
     proc: new Map([['p0', P0]]),
@@ -126,6 +128,7 @@ export class Binder {
             this.children.get(proc)?.delete(old);
           }
           table.set(n, handle);
+          this.mapViews.delete(proc);
           this.adopt(proc, handle);
         }
         h[u.field] = handle;
@@ -141,7 +144,10 @@ export class Binder {
       if (hist) hist.push(handle);
       else this.history.set(key, [handle]);
       // A name that is statically live (only an unvalidated step creates one) keeps its holder.
-      if (!this.live[u.ns].has(n)) this.live[u.ns].set(n, handle);
+      if (!this.live[u.ns].has(n)) {
+        this.live[u.ns].set(n, handle);
+        this.nameViews[u.ns] = undefined;
+      }
       if (parent >= 0) this.adopt(parent, handle);
       h[u.field] = handle;
       b.creates.push(handle);
@@ -164,6 +170,7 @@ export class Binder {
 
   private add(info: HandleInfo): number {
     this.handles.push(info);
+    this.byNs[info.ns].push(this.handles.length - 1);
     return this.handles.length - 1;
   }
 
@@ -200,28 +207,43 @@ export class Binder {
     into.push(handle);
     if (info.ns === 'map') {
       const table = this.maps.get(info.scope);
-      if (table?.get(info.name) === handle) table.delete(info.name);
+      if (table?.get(info.name) === handle) {
+        table.delete(info.name);
+        this.mapViews.delete(info.scope);
+      }
       return;
     }
-    if (info.ns === 'proc') this.maps.delete(handle);
+    if (info.ns === 'proc') {
+      this.maps.delete(handle);
+      this.mapViews.delete(handle);
+    }
     const live = this.live[info.ns];
     if (live.get(info.name) === handle) {
       live.delete(info.name);
+      this.nameViews[info.ns] = undefined;
       this.endedAt.set(`${info.ns}:${info.name}`, index);
     }
     if (info.parent >= 0) this.children.get(info.parent)?.delete(handle);
   }
 
+  /** What liveNames and mapsOf last returned, until a binding changes it (the generator's resolver
+   *  asks several times per command; `npm run bench`'s check figure counts it). */
+  private nameViews: Partial<Record<Exclude<Namespace, 'map'>, readonly string[]>> = {};
+  private mapViews = new Map<number, ReadonlyArray<readonly [string, number]>>();
+
   /** Statically live names of a namespace, in order of creation (the generator's resolver). */
-  liveNames(ns: Exclude<Namespace, 'map'>): string[] {
-    return [...this.live[ns].keys()];
+  liveNames(ns: Exclude<Namespace, 'map'>): readonly string[] {
+    return (this.nameViews[ns] ??= [...this.live[ns].keys()]);
   }
 
   /** Statically live mappings of a live process: name -> pages, in order of first binding. */
-  mapsOf(proc: string): Array<[string, number]> {
+  mapsOf(proc: string): ReadonlyArray<readonly [string, number]> {
     const ph = this.live.proc.get(proc);
     const table = ph !== undefined ? this.maps.get(ph) : undefined;
-    return table ? [...table].map(([n, handle]) => [n, this.handles[handle]!.size]) : [];
+    if (!table) return [];
+    let v = this.mapViews.get(ph!);
+    if (!v) this.mapViews.set(ph!, (v = [...table].map(([n, handle]) => [n, this.handles[handle]!.size] as const)));
+    return v;
   }
 
   isLive(ns: Exclude<Namespace, 'map'>, name: string): boolean {
@@ -279,10 +301,29 @@ export class Liveness {
 }
 
 /** Live handles of a namespace, in order of creation (the runners' teardown and observations). */
+/** Scenarios whose steps were bound once already (the validator and the generator's resolver bind
+ *  each step as they read or make it): a whole run reuses those bindings instead of binding again
+ *  (execute and judgeOnModel). A non-enumerable property of the scenario object, so a copy (spread,
+ *  JSON) is bound afresh, and it holds only while the scenario's steps are the very steps bound (a
+ *  step replaced, added or removed in place is bound afresh too). Not a WeakMap, whose entries cost
+ *  the garbage collector more than the binding they save. */
+const PREBOUND = Symbol('bound');
+type Prebound = { binder: Binder; bound: readonly BoundStep[]; steps: readonly Step[] };
+
+export function rememberBinding(scenario: { steps: readonly Step[] }, binder: Binder, bound: readonly BoundStep[]): void {
+  Object.defineProperty(scenario, PREBOUND, { value: { binder, bound, steps: [...scenario.steps] } satisfies Prebound, enumerable: false });
+}
+
+export function boundBefore(scenario: { steps: readonly Step[] }): { binder: Binder; bound: readonly BoundStep[] } | undefined {
+  const p = (scenario as { [PREBOUND]?: Prebound })[PREBOUND];
+  if (!p || p.steps.length !== scenario.steps.length) return undefined;
+  for (let i = 0; i < p.steps.length; i++) if (p.steps[i] !== scenario.steps[i]) return undefined;
+  return p;
+}
+
 export function liveHandles(binder: Binder, live: Liveness, ns: Exclude<Namespace, 'map'>): number[] {
   const out: number[] = [];
-  const hs = binder.handles;
-  for (let h = 0; h < hs.length; h++) if (hs[h]!.ns === ns && live.isLive(h)) out.push(h);
+  for (const h of binder.byNs[ns]) if (live.isLive(h)) out.push(h);
   return out;
 }
 

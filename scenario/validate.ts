@@ -5,7 +5,7 @@
  * `ScenarioError` naming the step, the field and the reason.
  */
 import { jsonErrorOffset } from './json-position';
-import { Binder } from './bind';
+import { Binder, rememberBinding, type BoundStep } from './bind';
 import { VOCABULARY, isOp, type FieldSpec } from './fields';
 import {
   RESULTS,
@@ -103,8 +103,10 @@ export function validateScenario(data: unknown): Scenario {
   if (!Array.isArray(data.steps)) throw new ScenarioError('"steps" must be an array', { field: 'steps' });
 
   const names = new Binder();
-  const steps = data.steps.map((raw, i) => validateStep(raw, i, names));
+  const bound: BoundStep[] = [];
+  const steps = data.steps.map((raw, i) => validateStep(raw, i, names, bound));
   const scenario: Scenario = { format: SCENARIO_FORMAT, name: data.name, setup, steps };
+  rememberBinding(scenario, names, bound); // bound once: a run of it reuses these
   if (typeof data.description === 'string') scenario.description = data.description;
   if (typeof data.source === 'string') scenario.source = data.source;
   if (data.requiresCleanPool === true) scenario.requiresCleanPool = true;
@@ -125,7 +127,7 @@ function validateSetup(raw: unknown): Setup {
   return setup;
 }
 
-function validateStep(raw: unknown, index: number, names: Binder): Step {
+function validateStep(raw: unknown, index: number, names: Binder, bound: BoundStep[]): Step {
   if (!isRecord(raw)) throw new ScenarioError('a step must be a JSON object', { step: index });
   const op = raw.op;
   if (!isOp(op)) {
@@ -153,7 +155,7 @@ function validateStep(raw: unknown, index: number, names: Binder): Step {
     step[field] = checkField(v, fs, (r) => err(field, r));
   }
   // Names, resolved by the binder (scenario/bind.ts), and the op's own checks (ops/).
-  names.bind(step as unknown as Step, index, { err });
+  bound.push(names.bind(step as unknown as Step, index, { err }));
   if (raw.expect !== undefined) step.expect = validateExpect(raw.expect, (f, r) => err(f, r));
   if (raw.note !== undefined) step.note = raw.note;
   return step as unknown as Step;

@@ -161,7 +161,11 @@ describe('steal-only-when-needed', () => {
     ]);
     expect(judgeOnModel(s, linux, []).trace.steps[4]).toMatchObject({ result: 'ok', value: 1 });
     expect(violation(s, 'linux', steal)).toBeUndefined();
-    expect(violation(s, 'mutant/steal-always', steal)?.step).toBe(4);
+    // The owner's write itself shows it (it put no page in use although c still mapped the page);
+    // the child's SIGBUS at step 4 comes after.
+    const v = violation(s, 'mutant/steal-always', steal);
+    expect(v?.step).toBe(3);
+    expect(v?.message).toMatch(/which c still maps, put 0 pages in use instead of copying it/);
   });
 
   test('a steal with the pool used up is the kernel\'s documented rule (bug-zoo B12): not judged', () => {
@@ -189,6 +193,41 @@ describe('steal-only-when-needed', () => {
     const facts = trackPromises(s, initial, steps);
     expect(facts.filter((f) => f.touch?.takenBackBy && f.obs.result === 'SIGBUS').map((f) => f.index)).toEqual(stolen);
     expect(judgeKernel(file, steal)).toBeUndefined();
+  });
+});
+
+describe('exact-consumption: a private write copies a page it does not have alone', () => {
+  const exact = findInvariant('exact-consumption')!;
+  test('over a page of the file\'s page cache (kernel-runs/k30): mutant/private-write-through writes the file\'s page instead', () => {
+    const s = scenario({ nr_hugepages: 2 }, [
+      { op: 'create', file: 'f0' },
+      { op: 'fallocate', file: 'f0', offset: 0, pages: 1, punch: false },
+      { op: 'mmap', proc: 'p0', map: 'a', pages: 1, share: 'private', file: 'f0' },
+      { op: 'read', proc: 'p0', map: 'a', page: 0 },
+      { op: 'write', proc: 'p0', map: 'a', page: 0, value: 3 },
+    ]);
+    expect(violation(s, 'linux', exact)).toBeUndefined();
+    const v = violation(s, 'mutant/private-write-through', exact);
+    expect(v?.step).toBe(4);
+    expect(v?.message).toMatch(/must copy the file's page-cache page into a page of its own, but put 0 pages in use/);
+  });
+
+  test('a fork child\'s write to a page its parent still maps puts one page in use; once alone, a write reuses it (kernel-runs/k31)', () => {
+    const s = scenario({ nr_hugepages: 4 }, [
+      { op: 'mmap', proc: 'p0', map: 'a', pages: 1 },
+      { op: 'write', proc: 'p0', map: 'a', page: 0, value: 1 },
+      { op: 'fork', proc: 'p0', child: 'c' },
+      { op: 'write', proc: 'c', map: 'a', page: 0, value: 2 },
+      { op: 'write', proc: 'p0', map: 'a', page: 0, value: 3 },
+    ]);
+    const t = judgeOnModel(s, linux, []).trace;
+    const facts = trackPromises(s, t.initial, t.steps);
+    expect(facts[3]!.touch?.sharedWith).toEqual(['p0']);
+    expect(facts[4]!.touch?.sharedWith).toBeUndefined(); // c copied it: p0 maps its page alone
+    expect(violation(s, 'linux', exact)).toBeUndefined();
+    // A child that wrote through to the shared page would put no page in use.
+    const noCopy = { ...t, steps: t.steps.map((o, i) => (i === 3 ? { ...o, counters: t.steps[2]!.counters } : i === 4 ? { ...o, counters: t.steps[2]!.counters } : o)) };
+    expect(judgeTrace(s, noCopy, [exact]).get('exact-consumption')?.message).toMatch(/must copy the page p0 still maps, but put 0 pages in use/);
   });
 });
 

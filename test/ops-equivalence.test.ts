@@ -137,7 +137,12 @@ async function record(): Promise<Record<string, string>> {
  * progress, pool size, quiet-clean, overcommit limit): the generator draws the new ops and lengths,
  * so every generated scenario changed, the promise facts gained fields, and two goldens' verdicts
  * gained the new invariants' (known-bug) violations; every golden, zoo, kernel-run and held-out trace
- * stayed the same but observed/15-alignment-rounding's, which gained its mlock rows.
+ * stayed the same but observed/15-alignment-rounding's, which gained its mlock rows. Recorded once
+ * more when the promise facts gained a touch's owner flag, the processes that still map a private
+ * page (`sharedWith`, with a name per private page) and the page-cache copy (`copiesCache`): only the
+ * facts of 386 entries changed; every trace, verdict, driver stream, error, generated scenario and
+ * successor stayed the same, also with the bindings of validated and generated scenarios reused
+ * (bind once, scenario/bind.ts `boundBefore`).
  */
 const CHANGED = new Set<string>();
 
