@@ -81,6 +81,8 @@ export class Machine {
     /** Live mounts, "default" included. */
     mounts: Array<[string, Mount]>;
   } {
+    // A prebound binder is in its end state: its mapping tables are the run's only after the last step.
+    if (this.prebound && this.index !== this.prebound.length) throw new Error('Machine.names() before the last step of a scenario bound beforehand');
     const hs = this.binder.handles;
     const named = <T>(ns: 'file' | 'seg' | 'mount') => this.liveOf(ns).map((h): [string, T] => [hs[h]!.name, this.objs[h] as T]);
     return {

@@ -350,6 +350,8 @@ export class Tracker {
     const acc: Population = { allocs: 0, consumes: 0, certain: true, guaranteed: true };
     for (let p = from; p < to; p++) {
       const write = !ms.shared && ms.prot[p] === 'rw';
+      // After a failed mprotect the protection is not known: a write fault or a read fault.
+      if (!ms.shared && ms.prot[p] === 'unknown') acc.certain = false;
       const pp = ms.priv.get(p);
       const t = this.fault(ms, '', p, write, undefined, false, step);
       if (t.segv !== false || t.beyondEof) acc.guaranteed = false;
@@ -371,7 +373,8 @@ export class Tracker {
    *  at a page the scenario cannot tell). */
   populate(ms: MapState, from: number, to: number, done: boolean, step: number): void {
     for (let p = from; p < to; p++) {
-      if (done) {
+      const protUnknown = !ms.shared && ms.prot[p] === 'unknown';
+      if (done && !protUnknown) {
         this.fault(ms, '', p, !ms.shared && ms.prot[p] === 'rw', undefined, true, step);
         continue;
       }
@@ -382,7 +385,14 @@ export class Tracker {
         ms.obj.dataUnknown.add(i);
         continue;
       }
-      if (ms.priv.get(p)?.kind === 'own') continue;
+      const pp = ms.priv.get(p);
+      if (pp?.kind === 'own') {
+        // A write fault may have copied a page this process shared (which pages a failed population
+        // reached is not known): it may map a page of its own now, with the same content. A new
+        // name says so, so no other process counts it as still sharing the old page.
+        if (!pp.exclusive && (ms.prot[p] === 'rw' || protUnknown)) ms.priv.set(p, { ...pp, id: this.newPageId() });
+        continue;
+      }
       ms.priv.set(p, { kind: 'unknown' });
       if (ms.owner) ms.resvUnknown.add(p);
     }

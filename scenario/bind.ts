@@ -300,7 +300,6 @@ export class Liveness {
   }
 }
 
-/** Live handles of a namespace, in order of creation (the runners' teardown and observations). */
 /** Scenarios whose steps were bound once already (the validator and the generator's resolver bind
  *  each step as they read or make it): a whole run reuses those bindings instead of binding again
  *  (execute and judgeOnModel). A non-enumerable property of the scenario object, so a copy (spread,
@@ -311,7 +310,7 @@ const PREBOUND = Symbol('bound');
 type Prebound = { binder: Binder; bound: readonly BoundStep[]; steps: readonly Step[] };
 
 export function rememberBinding(scenario: { steps: readonly Step[] }, binder: Binder, bound: readonly BoundStep[]): void {
-  Object.defineProperty(scenario, PREBOUND, { value: { binder, bound, steps: [...scenario.steps] } satisfies Prebound, enumerable: false });
+  Object.defineProperty(scenario, PREBOUND, { value: { binder, bound, steps: [...scenario.steps] } satisfies Prebound, enumerable: false, configurable: true });
 }
 
 export function boundBefore(scenario: { steps: readonly Step[] }): { binder: Binder; bound: readonly BoundStep[] } | undefined {
@@ -321,6 +320,7 @@ export function boundBefore(scenario: { steps: readonly Step[] }): { binder: Bin
   return p;
 }
 
+/** Live handles of a namespace, in order of creation (the runners' teardown and observations). */
 export function liveHandles(binder: Binder, live: Liveness, ns: Exclude<Namespace, 'map'>): number[] {
   const out: number[] = [];
   for (const h of binder.byNs[ns]) if (live.isLive(h)) out.push(h);

@@ -9,7 +9,7 @@ export const exactConsumption: Invariant = {
     'removed) consumes none: Rsvd does not move. A touch of a page already present allocates nothing; a write to a private mapping over a page of the file\'s page cache copies it, putting exactly one page in use (R-4.3, R-4.6), and so does a fork child\'s write to a page another process still maps (R-4.4). A fallocate that succeeds allocates exactly the pages of its range ' +
     'that are not in the page cache, consuming the reservations of those the file\'s reserve map holds (R-8.3). A population that succeeded (mlock, or MAP_POPULATE and ' +
     'MAP_LOCKED of a mapping whose every page is reserved) is judged as the faults it made, one per page. Indices whose state the scenario cannot tell (after ' +
-    'MAP_POPULATE, a failed fallocate, a zap of a page a child still maps) and faults on min_size mounts are not judged.',
+    'MAP_POPULATE, a failed fallocate, a zap of a page a child still maps) and what faults on min_size mounts consume are not judged (that a copy puts one page in use is).',
   source: 'bug-zoo.md H8; kernel-semantics.md I-7, R-2.4, R-4.4, R-8.4',
   judge(t) {
     return firstStep(t, (f) => {
