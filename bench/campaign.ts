@@ -18,12 +18,8 @@ import { POLICIES } from '../model/policies';
 import type { Policy } from '../model/policy';
 import { DEFAULT_RUNS } from '../checker/check';
 import { timeToFirstFailure } from './first-failure';
+import { arg } from './args';
 
-const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const SEEDS = Number(arg('--seeds') ?? 20);
 const RUNS = Number(arg('--runs') ?? DEFAULT_RUNS);
 const groups = new Set((arg('--only') ?? 'holdout,zoo,seed,mutant').split(','));

@@ -15,13 +15,9 @@
  */
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
+import { arg, argv } from './args';
 
 const ROOT = resolve(__dirname, '..', '..');
-const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 
 export interface ReportMutant {
   id: string;

@@ -17,7 +17,7 @@
  *    the generator); the scenario is reduced too.
  *
  * A survivor that is observable but never catchable is a gap of the catalogue (or a behaviour the
- * invariants rightly allow: the triage in bench/mutation/triage.json says which); one that is never
+ * invariants rightly allow: the triage in bench/mutation-triage.json says which); one that is never
  * observable is a candidate equivalent mutant, to be confirmed by reading it.
  *
  *   npm run mutation:triage [-- --scenarios 8000] [-- --ids 12,40] [-- --sandbox DIR]
@@ -37,13 +37,9 @@ import type { Policy } from '../model/policy';
 import type { Invariant } from '../properties/invariant';
 import type { Scenario } from '../scenario/types';
 import { identify, SURVIVED, type MutationReport } from './mutation-score';
+import { arg, argv } from './args';
 
 const ROOT = resolve(__dirname, '..', '..');
-const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const SCENARIOS = Number(arg('--scenarios') ?? 8_000);
 const ONLY = arg('--ids')?.split(',');
 const REPORT = resolve(arg('--report') ?? join(ROOT, '.mutation', 'mutation.json'));

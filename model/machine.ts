@@ -6,7 +6,7 @@
  */
 import { OPS } from '../ops';
 import type { Binding, ModelCtx } from '../ops/define';
-import { Binder, boundBefore, copyInherited, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
+import { Binder, boundBefore, copyInherited, type Prebound, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
 import type { Counters, MountStat, Observation, Result, Scenario, Setup, Step } from '../scenario/types';
 import type { Kernel } from './kernel';
 import { createState, newProcess, type Inode, type ModelState, type Mount, type Process } from './state';
@@ -18,8 +18,8 @@ type ModelFn = (ctx: ModelCtx, step: Step, h: Record<string, number>) => Result;
 export class Machine {
   readonly s: ModelState = createState();
   private binder: Binder;
-  /** The steps' bindings when the scenario was bound before (execute): step i runs bound[i]. */
-  private prebound: readonly BoundStep[] | undefined;
+  /** The scenario's bindings when it was bound before (execute, judgeOnModel): step i runs bound[i]. */
+  private prebound: Prebound | undefined;
   private live = new Liveness();
   /** The model object each handle denotes: a Process, a Binding, an Inode or a Mount. */
   private objs: unknown[] = [];
@@ -28,9 +28,9 @@ export class Machine {
   /** The value of the last successful read or write. */
   value: number | undefined;
 
-  constructor(readonly k: Kernel, setup: Setup, prebound?: { binder: Binder; bound: readonly BoundStep[] }) {
+  constructor(readonly k: Kernel, setup: Setup, prebound?: Prebound) {
     this.binder = prebound?.binder ?? new Binder();
-    this.prebound = prebound?.bound;
+    this.prebound = prebound;
     // The contract's setup order: overcommit first, then the pool.
     k.hugetlbOvercommitHandler(this.s, setup.nr_overcommit_hugepages);
     k.setMaxHugePages(this.s, setup.nr_hugepages);
@@ -51,7 +51,9 @@ export class Machine {
   /** Runs one (validated) step; `value` holds what a successful read or write saw. */
   step(step: Step): Result {
     const i = this.index++;
-    return this.run(step, this.prebound ? this.prebound[i]! : this.binder.bind(step, i));
+    if (!this.prebound) return this.run(step, this.binder.bind(step, i));
+    if (this.prebound.steps[i] !== step) throw new Error(`Machine.step: step ${i} is not the step the scenario was bound with`);
+    return this.run(step, this.prebound.bound[i]!);
   }
 
   private run(step: Step, b: BoundStep): Result {
@@ -82,7 +84,7 @@ export class Machine {
     mounts: Array<[string, Mount]>;
   } {
     // A prebound binder is in its end state: its mapping tables are the run's only after the last step.
-    if (this.prebound && this.index !== this.prebound.length) throw new Error('Machine.names() before the last step of a scenario bound beforehand');
+    if (this.prebound && this.index !== this.prebound.bound.length) throw new Error('Machine.names() before the last step of a scenario bound beforehand');
     const hs = this.binder.handles;
     const named = <T>(ns: 'file' | 'seg' | 'mount') => this.liveOf(ns).map((h): [string, T] => [hs[h]!.name, this.objs[h] as T]);
     return {

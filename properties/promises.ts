@@ -215,12 +215,21 @@ export class Tracker {
    *  `ms`): an entry of theirs names it and no owner's write may have taken it back. */
   private holdersOf(ms: MapState, id: number): string[] {
     const out = new Set<string>();
-    const all = [...[...this.procs.values()].flatMap((m) => [...m.values()]), ...[...this.orphans.values()].flat()];
-    for (const other of all) {
-      if (other === ms) continue;
-      for (const [p, pp] of other.priv) if (pp.kind === 'own' && pp.id === id && !other.takenBack.has(p)) out.add(other.proc);
-    }
+    this.someMapping((other) => {
+      if (other !== ms) for (const [p, pp] of other.priv) if (pp.kind === 'own' && pp.id === id && !other.takenBack.has(p)) out.add(other.proc);
+      return false;
+    });
     return [...out];
+  }
+
+  /** Whether `pred` holds for a mapping of a live process: a named one, or one whose name a later
+   *  step took (an orphan, still mapped until the process exits). */
+  private someMapping(pred: (ms: MapState) => boolean): boolean {
+    for (const [proc, maps] of this.procs) {
+      for (const ms of maps.values()) if (pred(ms)) return true;
+      for (const ms of this.orphans.get(proc) ?? []) if (pred(ms)) return true;
+    }
+    return false;
   }
 
   state(): PromiseState {
@@ -262,11 +271,7 @@ export class Tracker {
   private quiet(): boolean {
     for (const o of this.files.values()) if (o.resv.size > 0) return false;
     for (const o of this.segs.values()) if (o.resv.size > 0) return false;
-    for (const [proc, maps] of this.procs) {
-      for (const ms of maps.values()) if (mapsSomething(ms)) return false;
-      for (const ms of this.orphans.get(proc) ?? []) if (mapsSomething(ms)) return false;
-    }
-    return true;
+    return !this.someMapping(mapsSomething);
   }
 
   /** Nothing holds the subpool of `mount`: no file on it has a page-cache page or a reserved index
@@ -274,11 +279,7 @@ export class Tracker {
    *  evicted once unmapped, so only its mappings can hold it. */
   idle(mount: string): boolean {
     for (const o of this.files.values()) if (o.mount === mount && o.resv.size > 0) return false;
-    for (const [proc, maps] of this.procs) {
-      for (const ms of maps.values()) if (ms.obj.mount === mount && mapsSomething(ms)) return false;
-      for (const ms of this.orphans.get(proc) ?? []) if (ms.obj.mount === mount && mapsSomething(ms)) return false;
-    }
-    return true;
+    return !this.someMapping((ms) => ms.obj.mount === mount && mapsSomething(ms));
   }
 
   newObj(kind: Obj['kind'], size: number, mount: string): Obj {
@@ -335,11 +336,7 @@ export class Tracker {
 
   /** Some process maps a file of the mount (umount answers EBUSY). */
   busy(mount: string): boolean {
-    for (const [proc, maps] of this.procs) {
-      for (const ms of maps.values()) if (ms.obj.kind === 'file' && ms.obj.mount === mount && mapsSomething(ms)) return true;
-      for (const ms of this.orphans.get(proc) ?? []) if (ms.obj.kind === 'file' && ms.obj.mount === mount && mapsSomething(ms)) return true;
-    }
-    return false;
+    return this.someMapping((ms) => ms.obj.kind === 'file' && ms.obj.mount === mount && mapsSomething(ms));
   }
 
   /** What faulting in pages [from, to) of a mapping (MAP_POPULATE, MAP_LOCKED, mlock) amounts to,
@@ -553,15 +550,13 @@ export class Tracker {
     if (!ok) return t;
     // Update what this process now holds.
     if (write) {
-      const wasShared = pp?.kind === 'own' && !pp.exclusive;
       // A write fault of a population keeps the content: the copy's, when it is known.
       const content = value ?? t.expectedValue;
       ms.priv.set(page, content === undefined ? { kind: 'unknown' } : { kind: 'own', value: content, exclusive: true, id: this.newPageId() });
       ms.takenBack.delete(page); // a copy of its own now
-      if (ms.owner && !wasShared && pp?.kind !== 'own') {
+      if (ms.owner && pp?.kind !== 'own') {
         if (t.mustConsume === 1 || reservedOwner) ms.consumed.add(page);
       }
-      if (wasShared) this.unshare(ms, page);
     } else if (!pp) {
       if (cached || cacheUnknown) ms.priv.set(page, cacheUnknown ? { kind: 'unknown' } : { kind: 'cache' });
       else {
@@ -571,8 +566,4 @@ export class Tracker {
     }
     return t;
   }
-
-  /** After a COW by one process, the others that shared the page may now hold it alone. Which
-   *  ones is not tracked: mark their copies as not exclusive but keep their values. */
-  private unshare(_ms: MapState, _page: number): void {}
 }

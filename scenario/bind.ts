@@ -128,7 +128,6 @@ export class Binder {
             this.children.get(proc)?.delete(old);
           }
           table.set(n, handle);
-          this.mapViews.delete(proc);
           this.adopt(proc, handle);
         }
         h[u.field] = handle;
@@ -144,10 +143,7 @@ export class Binder {
       if (hist) hist.push(handle);
       else this.history.set(key, [handle]);
       // A name that is statically live (only an unvalidated step creates one) keeps its holder.
-      if (!this.live[u.ns].has(n)) {
-        this.live[u.ns].set(n, handle);
-        this.nameViews[u.ns] = undefined;
-      }
+      if (!this.live[u.ns].has(n)) this.live[u.ns].set(n, handle);
       if (parent >= 0) this.adopt(parent, handle);
       h[u.field] = handle;
       b.creates.push(handle);
@@ -207,43 +203,28 @@ export class Binder {
     into.push(handle);
     if (info.ns === 'map') {
       const table = this.maps.get(info.scope);
-      if (table?.get(info.name) === handle) {
-        table.delete(info.name);
-        this.mapViews.delete(info.scope);
-      }
+      if (table?.get(info.name) === handle) table.delete(info.name);
       return;
     }
-    if (info.ns === 'proc') {
-      this.maps.delete(handle);
-      this.mapViews.delete(handle);
-    }
+    if (info.ns === 'proc') this.maps.delete(handle);
     const live = this.live[info.ns];
     if (live.get(info.name) === handle) {
       live.delete(info.name);
-      this.nameViews[info.ns] = undefined;
       this.endedAt.set(`${info.ns}:${info.name}`, index);
     }
     if (info.parent >= 0) this.children.get(info.parent)?.delete(handle);
   }
 
-  /** What liveNames and mapsOf last returned, until a binding changes it (the generator's resolver
-   *  asks several times per command; `npm run bench`'s check figure counts it). */
-  private nameViews: Partial<Record<Exclude<Namespace, 'map'>, readonly string[]>> = {};
-  private mapViews = new Map<number, ReadonlyArray<readonly [string, number]>>();
-
   /** Statically live names of a namespace, in order of creation (the generator's resolver). */
-  liveNames(ns: Exclude<Namespace, 'map'>): readonly string[] {
-    return (this.nameViews[ns] ??= [...this.live[ns].keys()]);
+  liveNames(ns: Exclude<Namespace, 'map'>): string[] {
+    return [...this.live[ns].keys()];
   }
 
   /** Statically live mappings of a live process: name -> pages, in order of first binding. */
-  mapsOf(proc: string): ReadonlyArray<readonly [string, number]> {
+  mapsOf(proc: string): Array<[string, number]> {
     const ph = this.live.proc.get(proc);
     const table = ph !== undefined ? this.maps.get(ph) : undefined;
-    if (!table) return [];
-    let v = this.mapViews.get(ph!);
-    if (!v) this.mapViews.set(ph!, (v = [...table].map(([n, handle]) => [n, this.handles[handle]!.size] as const)));
-    return v;
+    return table ? [...table].map(([n, handle]) => [n, this.handles[handle]!.size]) : [];
   }
 
   isLive(ns: Exclude<Namespace, 'map'>, name: string): boolean {
@@ -307,13 +288,13 @@ export class Liveness {
  *  step replaced, added or removed in place is bound afresh too). Not a WeakMap, whose entries cost
  *  the garbage collector more than the binding they save. */
 const PREBOUND = Symbol('bound');
-type Prebound = { binder: Binder; bound: readonly BoundStep[]; steps: readonly Step[] };
+export type Prebound = { binder: Binder; bound: readonly BoundStep[]; steps: readonly Step[] };
 
 export function rememberBinding(scenario: { steps: readonly Step[] }, binder: Binder, bound: readonly BoundStep[]): void {
   Object.defineProperty(scenario, PREBOUND, { value: { binder, bound, steps: [...scenario.steps] } satisfies Prebound, enumerable: false, configurable: true });
 }
 
-export function boundBefore(scenario: { steps: readonly Step[] }): { binder: Binder; bound: readonly BoundStep[] } | undefined {
+export function boundBefore(scenario: { steps: readonly Step[] }): Prebound | undefined {
   const p = (scenario as { [PREBOUND]?: Prebound })[PREBOUND];
   if (!p || p.steps.length !== scenario.steps.length) return undefined;
   for (let i = 0; i < p.steps.length; i++) if (p.steps[i] !== scenario.steps[i]) return undefined;
