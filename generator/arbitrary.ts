@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import type { Scenario, Setup } from '../scenario/types';
 import { COMMANDS } from '../ops';
+import { record } from '../ops/gen';
 import type { OptionDial } from '../ops/define';
 import { COMMAND_KINDS, DEFAULT_WEIGHTS, type Command, type CommandKind, type Weights } from './commands';
 import { resolve } from './resolve';
@@ -40,7 +41,7 @@ export function commandArbitrary(weights: Weights = DEFAULT_WEIGHTS, options: Op
   return fc.oneof(...parts);
 }
 
-export const setupArbitrary: fc.Arbitrary<Setup> = fc.record({
+export const setupArbitrary: fc.Arbitrary<Setup> = record({
   nr_hugepages: fc.nat(4),
   nr_overcommit_hugepages: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.nat(2), weight: 1 }),
 });
@@ -82,7 +83,7 @@ export function swarmConfigArbitrary(weights: Weights = DEFAULT_WEIGHTS): fc.Arb
   const kinds = COMMAND_KINDS.filter((k) => weights[k] > 0);
   // Each kind's coin: kept when a draw from 0..999 falls below its probability.
   const coins = fc.tuple(...kinds.map(() => fc.integer({ min: 0, max: 999 })));
-  const dial: fc.Arbitrary<OptionDial> = fc.record({
+  const dial: fc.Arbitrary<OptionDial> = record({
     // The rare options stay rare more often than not: one dial in four sets one always.
     noreserve: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2),
     populate: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2),

@@ -59,7 +59,8 @@ class Resolver implements ResolveCtx {
   }
 
   freshMap(proc: string): string {
-    const maps = new Set(this.binder.mapsOf(proc).map(([n]) => n));
+    const maps = this.binder.mapsIn(proc);
+    if (!maps) return 'a';
     for (const c of MAP_NAMES) if (!maps.has(c)) return c;
     return this.fresh('m', (n) => maps.has(n));
   }
@@ -67,8 +68,17 @@ class Resolver implements ResolveCtx {
   mapping(p: number, m: number): { proc: string; map: string; range: number } | undefined {
     const proc = this.pick(this.procs(), p);
     if (!proc) return undefined;
-    const live = this.binder.mapsOf(proc).filter(([, n]) => n > 0);
-    const entry = this.pick(live, m);
-    return entry ? { proc, map: entry[0], range: entry[1] } : undefined;
+    // The `m`-th (modulo) of the process's mappings with at least one page, without building a list.
+    const maps = this.binder.mapsIn(proc);
+    if (!maps) return undefined;
+    let live = 0;
+    for (const h of maps.values()) if (this.binder.sizeOf(h) > 0) live++;
+    if (!live) return undefined;
+    let i = m % live;
+    for (const [map, h] of maps) {
+      const range = this.binder.sizeOf(h);
+      if (range > 0 && i-- === 0) return { proc, map, range };
+    }
+    return undefined;
   }
 }

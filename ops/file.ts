@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { newInode, type Inode, type Mount } from '../model/state';
 import { defineCommand, defineExplore, defineOp, type KFile, type KMount } from './define';
 import { count, flag, lowestFree, name, offset, ONLY_OK } from './fields';
-import { pages, sel } from './gen';
+import { pages, sel, record } from './gen';
 
 export const create = defineOp<'create'>({
   op: 'create',
@@ -140,7 +140,7 @@ export const createCommand = defineCommand({
   kind: 'create',
   weight: 5,
   produces: ['create'],
-  arbitrary: () => fc.record({ k: fc.constant('create' as const), m: sel }),
+  arbitrary: () => record({ k: fc.constant('create' as const), m: sel }),
   resolve(r, c) {
     const files = r.files();
     return { op: 'create', file: r.fresh('f', (n) => files.includes(n)), mount: r.pickNewest(r.mounts(), c.m)! };
@@ -151,7 +151,7 @@ export const unlinkCommand = defineCommand({
   kind: 'unlink',
   weight: 3,
   produces: ['unlink'],
-  arbitrary: () => fc.record({ k: fc.constant('unlink' as const), f: sel }),
+  arbitrary: () => record({ k: fc.constant('unlink' as const), f: sel }),
   resolve(r, c) {
     const f = r.pickNewest(r.files(), c.f);
     return f ? { op: 'unlink', file: f } : undefined;
@@ -162,7 +162,7 @@ export const truncateCommand = defineCommand({
   kind: 'truncate',
   weight: 3,
   produces: ['truncate'],
-  arbitrary: () => fc.record({ k: fc.constant('truncate' as const), f: sel, pages: fc.nat(3) }),
+  arbitrary: () => record({ k: fc.constant('truncate' as const), f: sel, pages: fc.nat(3) }),
   resolve(r, c) {
     const f = r.pickNewest(r.files(), c.f);
     return f ? { op: 'truncate', file: f, pages: c.pages } : undefined;
@@ -173,7 +173,7 @@ export const fallocateCommand = defineCommand({
   kind: 'fallocate',
   weight: 4,
   produces: ['fallocate'],
-  arbitrary: () => fc.record({ k: fc.constant('fallocate' as const), f: sel, offset: fc.nat(2), pages, punch: fc.boolean() }),
+  arbitrary: () => record({ k: fc.constant('fallocate' as const), f: sel, offset: fc.nat(2), pages, punch: fc.boolean() }),
   resolve(r, c) {
     const f = r.pickNewest(r.files(), c.f);
     return f ? { op: 'fallocate', file: f, offset: c.offset, pages: c.pages, punch: c.punch } : undefined;

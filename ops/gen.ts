@@ -2,6 +2,23 @@
 import fc from 'fast-check';
 import type { OptionDial } from './define';
 
+/**
+ * `fc.record`, drawing the same values from the same random stream, but building an ordinary
+ * object. fc.record draws a coin per record and makes every other one a null-prototype object,
+ * which V8 keeps in dictionary mode: each later read of a command's field (the resolver reads
+ * every one) is then a hash lookup. The coin is still drawn, so every seed draws the scenarios it
+ * drew before. Keys are set in the model's order, so each op's commands share one object shape.
+ */
+export function record<T extends object>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
+  const keys = Object.keys(model) as Array<keyof T>;
+  const arbs = keys.map((k) => model[k] as fc.Arbitrary<unknown>);
+  return fc.tuple(...arbs, fc.boolean()).map((vals) => {
+    const o = {} as T;
+    for (let i = 0; i < keys.length; i++) (o as Record<keyof T, unknown>)[keys[i]!] = vals[i];
+    return o;
+  });
+}
+
 /** A selector: a small number taken modulo whatever exists when the command is resolved. */
 export const sel = fc.nat(7);
 export const pages = fc.integer({ min: 1, max: 3 });

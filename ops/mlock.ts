@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { Process } from '../model/state';
 import { defineCommand, defineExplore, defineOp, type Binding, type DriverCtx, type KProc, type ModelCtx, type ValidateCtx } from './define';
 import { checkWithin, describeRange, ENOMEM_ONLY, holeOrOk, name, offset, OK_OR_ENOMEM, rangePages } from './fields';
-import { rarely, sel } from './gen';
+import { rarely, sel, record } from './gen';
 import { ON_MAPPING, rangeIn } from './vma';
 
 /** What mlock and munlock share: a range of a mapping, its process's address range on the model, its
@@ -65,7 +65,7 @@ export const mlockCommand = defineCommand({
   kind: 'mlock',
   weight: 2,
   produces: ['mlock', 'munlock'],
-  arbitrary: () => fc.record({ k: fc.constant('mlock' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), unlock: rarely }),
+  arbitrary: () => record({ k: fc.constant('mlock' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), unlock: rarely }),
   resolve(r, c) {
     const x = rangeIn(r, c);
     return x && { op: c.unlock ? 'munlock' : 'mlock', ...x };

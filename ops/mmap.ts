@@ -8,7 +8,7 @@ import { getUnmappedArea, type Inode, type Process } from '../model/state';
 import type { MmapStep, Prot } from '../scenario/types';
 import { allocRange, defineCommand, defineExplore, defineOp, type Binding, type KFile, type KProc } from './define';
 import { count, EINVAL_ONLY, flag, name, offset, OK_OR_ENOMEM, PROT_CODE, PROT_NAME, PROTS } from './fields';
-import { flag as dialFlag, length, prot, rarely, sel, seldom } from './gen';
+import { flag as dialFlag, length, prot, rarely, sel, seldom, record } from './gen';
 
 export const mmap = defineOp<'mmap'>({
   op: 'mmap',
@@ -158,7 +158,7 @@ export const mmapCommand = defineCommand({
   weight: 14,
   produces: ['mmap'],
   arbitrary: (o) =>
-    fc.record({
+    record({
       k: fc.constant('mmap' as const),
       p: sel,
       pages: length,
@@ -174,11 +174,14 @@ export const mmapCommand = defineCommand({
   resolve(r, c) {
     const proc = r.pick(r.procs(), c.p)!;
     const file = c.file === null ? undefined : r.pickNewest(r.files(), c.file);
-    return {
-      op: 'mmap', proc, map: r.freshMap(proc), pages: c.pages, share: c.shared ? 'shared' : 'private',
-      ...(file ? { file } : {}), offset: file ? c.offset : 0,
-      noreserve: c.noreserve, populate: c.populate, prot: c.prot, ...(c.locked ? { locked: true } : {}),
-    };
+    const map = r.freshMap(proc);
+    const share = c.shared ? 'shared' : 'private';
+    // Literal steps, not spreads: the generator makes millions (keys in the format's order).
+    const st: MmapStep = file
+      ? { op: 'mmap', proc, map, pages: c.pages, share, file, offset: c.offset, noreserve: c.noreserve, populate: c.populate, prot: c.prot }
+      : { op: 'mmap', proc, map, pages: c.pages, share, offset: 0, noreserve: c.noreserve, populate: c.populate, prot: c.prot };
+    if (c.locked) st.locked = true;
+    return st;
   },
 });
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Mount } from '../model/state';
 import { defineCommand, defineExplore, defineOp, type KMount } from './define';
 import { EINVAL_ONLY, name, OK_OR_ENOMEM, ONLY_OK } from './fields';
-import { sel } from './gen';
+import { sel, record } from './gen';
 
 export const mount = defineOp<'mount'>({
   op: 'mount',
@@ -76,7 +76,7 @@ export const mountCommand = defineCommand({
   kind: 'mount',
   weight: 4,
   produces: ['mount'],
-  arbitrary: () => fc.record({ k: fc.constant('mount' as const), size: fc.option(fc.nat(3), { nil: null }), minSize: fc.option(fc.nat(2), { nil: null }) }),
+  arbitrary: () => record({ k: fc.constant('mount' as const), size: fc.option(fc.nat(3), { nil: null }), minSize: fc.option(fc.nat(2), { nil: null }) }),
   resolve(r, c) {
     const mounts = r.mounts();
     const s: { op: 'mount'; mount: string; size?: number; minSize?: number } = { op: 'mount', mount: r.fresh('m', (n) => mounts.includes(n)) };
@@ -90,7 +90,7 @@ export const umountCommand = defineCommand({
   kind: 'umount',
   weight: 1,
   produces: ['umount'],
-  arbitrary: (_o) => fc.record({ k: fc.constant('umount' as const), m: sel }),
+  arbitrary: (_o) => record({ k: fc.constant('umount' as const), m: sel }),
   resolve(r, c) {
     const m = r.pickNewest(r.mounts().filter((x) => x !== 'default'), c.m);
     return m ? { op: 'umount', mount: m } : undefined;

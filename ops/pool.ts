@@ -3,6 +3,7 @@
  * through /proc/sys/vm. Model: set_max_huge_pages and the overcommit handler (model/pool.ts).
  */
 import fc from 'fast-check';
+import { record } from './gen';
 import { defineCommand, defineExplore, defineOp } from './define';
 import { count, ONLY_OK } from './fields';
 
@@ -40,7 +41,7 @@ export const setPoolCommand = defineCommand({
   kind: 'setPool',
   weight: 3,
   produces: ['setPool'],
-  arbitrary: () => fc.record({ k: fc.constant('setPool' as const), pages: fc.nat(4) }),
+  arbitrary: () => record({ k: fc.constant('setPool' as const), pages: fc.nat(4) }),
   resolve: (_r, c) => ({ op: 'setPool', pages: c.pages }),
 });
 
@@ -48,7 +49,7 @@ export const setOvercommitCommand = defineCommand({
   kind: 'setOvercommit',
   weight: 3,
   produces: ['setOvercommit'],
-  arbitrary: () => fc.record({ k: fc.constant('setOvercommit' as const), pages: fc.nat(2) }),
+  arbitrary: () => record({ k: fc.constant('setOvercommit' as const), pages: fc.nat(2) }),
   resolve: (_r, c) => ({ op: 'setOvercommit', pages: c.pages }),
 });
 

@@ -8,7 +8,7 @@ import { newProcess, type Process } from '../model/state';
 import type { MapState } from '../properties/promises';
 import { defineCommand, defineExplore, defineOp, type KProc } from './define';
 import { name, ONLY_OK } from './fields';
-import { sel } from './gen';
+import { sel, record } from './gen';
 
 export const fork = defineOp<'fork'>({
   op: 'fork',
@@ -81,7 +81,7 @@ export const forkCommand = defineCommand({
   kind: 'fork',
   weight: 6,
   produces: ['fork'],
-  arbitrary: () => fc.record({ k: fc.constant('fork' as const), p: sel }),
+  arbitrary: () => record({ k: fc.constant('fork' as const), p: sel }),
   resolve(r, c) {
     const procs = r.procs();
     return { op: 'fork', proc: r.pick(procs, c.p)!, child: r.fresh('p', (n) => procs.includes(n) || n === 'p0') };
@@ -92,7 +92,7 @@ export const exitCommand = defineCommand({
   kind: 'exit',
   weight: 3,
   produces: ['exit'],
-  arbitrary: () => fc.record({ k: fc.constant('exit' as const), p: sel }),
+  arbitrary: () => record({ k: fc.constant('exit' as const), p: sel }),
   resolve(r, c) {
     const procs = r.procs();
     if (procs.length <= 1) return undefined; // keep p0: every scenario needs a process

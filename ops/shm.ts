@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { getUnmappedArea, type Inode, type Process } from '../model/state';
 import { allocRange, defineCommand, defineExplore, defineOp, type Binding, type KProc, type KSeg } from './define';
 import { count, EINVAL_ONLY, flag, lowestFree, name, OK_OR_ENOMEM, ONLY_OK } from './fields';
-import { flag as dialFlag, length, pages, rarely, sel } from './gen';
+import { flag as dialFlag, length, pages, rarely, sel, record } from './gen';
 
 export const shmget = defineOp<'shmget'>({
   op: 'shmget',
@@ -98,7 +98,7 @@ export const shmgetCommand = defineCommand({
   kind: 'shmget',
   weight: 2,
   produces: ['shmget'],
-  arbitrary: (o) => fc.record({ k: fc.constant('shmget' as const), pages: length, noreserve: dialFlag(o.noreserve, rarely) }),
+  arbitrary: (o) => record({ k: fc.constant('shmget' as const), pages: length, noreserve: dialFlag(o.noreserve, rarely) }),
   resolve(r, c) {
     const segs = r.segs();
     return { op: 'shmget', seg: r.fresh('s', (n) => segs.includes(n)), pages: c.pages, noreserve: c.noreserve };
@@ -109,7 +109,7 @@ export const shmatCommand = defineCommand({
   kind: 'shmat',
   weight: 2,
   produces: ['shmat'],
-  arbitrary: () => fc.record({ k: fc.constant('shmat' as const), p: sel, seg: sel }),
+  arbitrary: () => record({ k: fc.constant('shmat' as const), p: sel, seg: sel }),
   resolve(r, c) {
     const proc = r.pick(r.procs(), c.p)!;
     const seg = r.pickNewest(r.segs(), c.seg);
@@ -121,7 +121,7 @@ export const shmrmCommand = defineCommand({
   kind: 'shmrm',
   weight: 1,
   produces: ['shmrm'],
-  arbitrary: () => fc.record({ k: fc.constant('shmrm' as const), seg: sel }),
+  arbitrary: () => record({ k: fc.constant('shmrm' as const), seg: sel }),
   resolve(r, c) {
     const seg = r.pickNewest(r.segs(), c.seg);
     return seg ? { op: 'shmrm', seg } : undefined;

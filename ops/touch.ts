@@ -8,7 +8,7 @@ import type { Tracker } from '../properties/promises';
 import type { Result } from '../scenario/types';
 import { defineCommand, defineExplore, defineOp, type Binding, type KProc, type ValidateCtx } from './define';
 import { count, name } from './fields';
-import { flag as dialFlag, sel } from './gen';
+import { flag as dialFlag, sel, record } from './gen';
 import { ON_MAPPING } from './vma';
 
 function pageWithin(s: Record<string, unknown>, range: number, ctx: ValidateCtx): void {
@@ -81,7 +81,7 @@ export const touchCommand = defineCommand({
   kind: 'touch',
   weight: 26,
   produces: ['read', 'write'],
-  arbitrary: (o) => fc.record({ k: fc.constant('touch' as const), p: sel, m: sel, page: fc.nat(3), write: dialFlag(o.write, fc.boolean()) }),
+  arbitrary: (o) => record({ k: fc.constant('touch' as const), p: sel, m: sel, page: fc.nat(3), write: dialFlag(o.write, fc.boolean()) }),
   resolve(r, c) {
     const t = r.mapping(c.p, c.m);
     if (!t) return undefined;

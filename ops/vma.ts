@@ -9,7 +9,7 @@ import { getUnmappedArea, type Process } from '../model/state';
 import type { NameUse } from './define';
 import { allocRange, defineCommand, defineExplore, defineOp, type Binding, type KProc, type ResolveCtx } from './define';
 import { checkWithin, count, describeRange, EINVAL_ONLY, ENOMEM_ONLY, holeOrOk, name, offset, OK_OR_ENOMEM, ONLY_OK, PROT_CODE, PROT_NAME, PROTS, rangePages } from './fields';
-import { flag as dialFlag, prot as protArb, rarely, sel, seldom } from './gen';
+import { flag as dialFlag, prot as protArb, rarely, sel, seldom, record } from './gen';
 
 type RangeOp = 'munmap' | 'madvise' | 'mprotect' | 'mremap' | 'read' | 'write';
 /** The names of an op on an existing mapping of a process. */
@@ -253,7 +253,7 @@ export const munmapCommand = defineCommand({
   kind: 'munmap',
   weight: 5,
   produces: ['munmap'],
-  arbitrary: () => fc.record({ k: fc.constant('munmap' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3) }),
+  arbitrary: () => record({ k: fc.constant('munmap' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3) }),
   resolve(r, c) {
     const x = rangeIn(r, c);
     return x && { op: 'munmap', ...x };
@@ -264,7 +264,7 @@ export const mremapCommand = defineCommand({
   kind: 'mremap',
   weight: 5,
   produces: ['mremap'],
-  arbitrary: () => fc.record({ k: fc.constant('mremap' as const), p: sel, m: sel, offset: fc.nat(3), oldPages: fc.nat(3), newPages: fc.nat(3), move: fc.boolean(), empty: seldom }),
+  arbitrary: () => record({ k: fc.constant('mremap' as const), p: sel, m: sel, offset: fc.nat(3), oldPages: fc.nat(3), newPages: fc.nat(3), move: fc.boolean(), empty: seldom }),
   resolve(r, c) {
     const t = r.mapping(c.p, c.m);
     if (!t) return undefined;
@@ -280,7 +280,7 @@ export const madviseCommand = defineCommand({
   kind: 'madvise',
   weight: 4,
   produces: ['madvise'],
-  arbitrary: (o) => fc.record({ k: fc.constant('madvise' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), remove: dialFlag(o.remove, rarely) }),
+  arbitrary: (o) => record({ k: fc.constant('madvise' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), remove: dialFlag(o.remove, rarely) }),
   resolve(r, c) {
     const x = rangeIn(r, c);
     return x && { op: 'madvise', ...x, advice: c.remove ? 'remove' : 'dontneed' };
@@ -291,7 +291,7 @@ export const mprotectCommand = defineCommand({
   kind: 'mprotect',
   weight: 2,
   produces: ['mprotect'],
-  arbitrary: (o) => fc.record({ k: fc.constant('mprotect' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), prot: protArb(o) }),
+  arbitrary: (o) => record({ k: fc.constant('mprotect' as const), p: sel, m: sel, offset: fc.nat(3), pages: fc.nat(3), prot: protArb(o) }),
   resolve(r, c) {
     const x = rangeIn(r, c);
     return x && { op: 'mprotect', ...x, prot: c.prot };

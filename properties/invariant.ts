@@ -17,7 +17,7 @@ export interface TraceView {
   initial: Counters;
   steps: Observation[];
   final: Observation;
-  facts: StepFacts[];
+  readonly facts: StepFacts[];
 }
 
 export interface Invariant {

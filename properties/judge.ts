@@ -17,9 +17,28 @@ export interface Judgement {
   violations: Map<string, Violation>;
 }
 
+/** A trace as the invariants see it. The promise facts are tracked when an invariant first reads
+ *  them: four invariants of the catalogue judge the counters alone, and check judges one invariant
+ *  per run. */
+class View implements TraceView {
+  private tracked: StepFacts[] | undefined;
+  constructor(
+    readonly scenario: Scenario,
+    readonly initial: Counters,
+    readonly steps: Observation[],
+    readonly final: Observation,
+    facts: StepFacts[] | undefined,
+  ) {
+    this.tracked = facts;
+  }
+  get facts(): StepFacts[] {
+    return (this.tracked ??= trackPromises(this.scenario, this.initial, this.steps));
+  }
+}
+
 /** Judges a trace with the trace-level invariants. */
 export function judgeTrace(scenario: Scenario, t: { initial: Counters; steps: Observation[]; final: Observation }, invariants: readonly Invariant[] = CATALOGUE, facts?: StepFacts[]): Map<string, Violation> {
-  const view: TraceView = { scenario, initial: t.initial, steps: t.steps, final: t.final, facts: facts ?? trackPromises(scenario, t.initial, t.steps) };
+  const view: TraceView = new View(scenario, t.initial, t.steps, t.final, facts);
   const out = new Map<string, Violation>();
   for (const inv of invariants) {
     const v = inv.judge?.(view);
@@ -61,7 +80,7 @@ export function judgeOnModel(scenario: Scenario, policy: Policy, invariants: rea
     const other = violations.get(id);
     if (!other || (typeof v.step === 'number' && (other.step === 'final' || v.step < other.step))) violations.set(id, v);
   }
-  const mismatches = scenario.steps.flatMap((s, i) => checkExpectation(i, s.expect, steps[i]!));
+  const mismatches = scenario.steps.some((s) => s.expect) ? scenario.steps.flatMap((s, i) => checkExpectation(i, s.expect, steps[i]!)) : [];
   const trace: Trace = { format: TRACE_FORMAT, scenario: scenario.name, runner: `model:${policy.name}`, initial, steps, final, mismatches };
   return { trace, violations };
 }

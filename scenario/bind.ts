@@ -220,11 +220,16 @@ export class Binder {
     return [...this.live[ns].keys()];
   }
 
-  /** Statically live mappings of a live process: name -> pages, in order of first binding. */
-  mapsOf(proc: string): Array<[string, number]> {
+  /** The mapping table of a statically live process (name -> handle, in order of first binding),
+   *  read in place by the generator's resolver. */
+  mapsIn(proc: string): ReadonlyMap<string, number> | undefined {
     const ph = this.live.proc.get(proc);
-    const table = ph !== undefined ? this.maps.get(ph) : undefined;
-    return table ? [...table].map(([n, handle]) => [n, this.handles[handle]!.size]) : [];
+    return ph !== undefined ? this.maps.get(ph) : undefined;
+  }
+
+  /** Pages a handle denotes (a mapping's or a segment's; 0 otherwise). */
+  sizeOf(handle: number): number {
+    return this.handles[handle]?.size ?? 0;
   }
 
   isLive(ns: Exclude<Namespace, 'map'>, name: string): boolean {
