@@ -13,6 +13,8 @@ import { createState, newProcess, type Inode, type ModelState, type Mount, type 
 
 export type { Binding } from '../ops/define';
 
+const DEFAULT_ONLY: Record<string, MountStat> = Object.freeze({ default: Object.freeze({ blocks: null, bfree: null }) });
+
 type ModelFn = (ctx: ModelCtx, step: Step, h: Record<string, number>) => Result;
 
 export class Machine {
@@ -111,6 +113,9 @@ export class Machine {
   /** statfs of every live mount, in pages: blocks = size=, bfree = size= - used (R-11.5);
    *  both null for a mount without size= (the contract's rendering). */
   mountStats(): Record<string, MountStat> {
+    // Most steps of most scenarios see only the default mount, without size=: one shared, frozen
+    // record for them (an observation's mounts are never changed after it is made).
+    if (this.binder.byNs.mount.length === 1 && !this.s.defaultMount.spool) return DEFAULT_ONLY;
     const out: Record<string, MountStat> = {};
     for (const h of this.liveOf('mount')) {
       const name = this.binder.handles[h]!.name;

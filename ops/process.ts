@@ -38,9 +38,10 @@ export const fork = defineOp<'fork'>({
     if (!parent || obs.result !== 'ok') return;
     const child = new Map<string, MapState>();
     for (const [n, ms] of parent) {
+      // Every field written out (no spread): a fork is frequent, and a spread copies slowly.
       const c: MapState = {
-        ...ms, proc: s.child, prot: [...ms.prot], unmapped: new Set(ms.unmapped), owner: false,
-        lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(ms.takenBack), mayBeUnmapped: ms.mayBeUnmapped,
+        proc: s.child, obj: ms.obj, shared: ms.shared, base: ms.base, pages: ms.pages, prot: [...ms.prot], unmapped: new Set(ms.unmapped), owner: false,
+        noreserve: ms.noreserve, lostReservation: new Set(), consumed: new Set(), resvUnknown: new Set(), priv: new Map(), takenBack: new Map(ms.takenBack), mayBeUnmapped: ms.mayBeUnmapped,
       };
       for (const [p, pp] of ms.priv) {
         const shared = pp.kind === 'own' ? { ...pp, exclusive: false } : pp;

@@ -55,6 +55,46 @@ const UNRESOLVED = -2;
 
 const NS_WORD: Record<Namespace, string> = { proc: 'process', map: 'mapping', file: 'file', mount: 'mount', seg: 'segment' };
 
+/** A step's handles by name field: one object shape for every step (-1: no such name). */
+class Handles {
+  proc = -1;
+  map = -1;
+  child = -1;
+  file = -1;
+  mount = -1;
+  seg = -1;
+  to = -1;
+}
+
+const HANDLE_FIELDS = new Handles();
+
+/** The empty list every BoundStep list starts as; frozen, so a push into it fails loudly. */
+const NONE: number[] = Object.freeze([]) as unknown as number[];
+/** `xs` with `x` appended: a new list the first time, in place after. */
+const grow = (xs: number[], x: number): number[] => {
+  if (xs === NONE) return [x];
+  xs.push(x);
+  return xs;
+};
+
+/** An op's name uses split by phase, once per op (bind reads them for every step). */
+interface Plan {
+  uses: readonly NameUse<Op>[];
+  ends: readonly Extract<NameUse<Op>, { role: 'end' }>[];
+  creates: readonly Extract<NameUse<Op>, { role: 'create' }>[];
+}
+const PLANS = new Map<Op, Plan>();
+function planOf(op: Op): Plan {
+  let p = PLANS.get(op);
+  if (!p) {
+    const uses = OPS[op].names as readonly NameUse<Op>[];
+    for (const u of uses) if (!(u.field in HANDLE_FIELDS)) throw new Error(`bind: op ${op} names a field "${u.field}" that Handles (scenario/bind.ts) lacks`);
+    p = { uses, ends: uses.filter((u): u is Extract<NameUse<Op>, { role: 'end' }> => u.role === 'end'), creates: uses.filter((u): u is Extract<NameUse<Op>, { role: 'create' }> => u.role === 'create') };
+    PLANS.set(op, p);
+  }
+  return p;
+}
+
 export class Binder {
   readonly handles: HandleInfo[] = [
     { ns: 'proc', name: 'p0', scope: -1, parent: -1, size: 0, step: -1 },
@@ -83,12 +123,13 @@ export class Binder {
    *  handle that is never live, so the step is skipped. */
   bind(step: Step, index: number, check?: Pick<ValidateCtx, 'err'>): BoundStep {
     const def = OPS[step.op];
-    const uses = def.names as readonly NameUse<Op>[];
+    const plan = planOf(step.op);
     const s = step as unknown as Record<string, unknown>;
-    const h: Record<string, number> = {};
-    const b: BoundStep = { h, needs: [], conflicts: [], creates: [], from: [], endsRun: [], endsOk: [] };
+    const h = new Handles() as unknown as Record<string, number>;
+    // Lists stay the shared empty one until something goes in (most steps end and create nothing).
+    const b: BoundStep = { h, needs: NONE, conflicts: NONE, creates: NONE, from: NONE, endsRun: NONE, endsOk: NONE };
     // Phase 1: resolve what the step needs, check what it creates (in the op's order).
-    for (const u of uses) {
+    for (const u of plan.uses) {
       const name = s[u.field];
       if (name === undefined) {
         h[u.field] = -1;
@@ -101,20 +142,22 @@ export class Binder {
       }
       const handle = u.ns === 'map' ? this.mapHandle(h.proc!, n, s.proc as string, check) : this.nameHandle(u.ns, n, u.field, check);
       h[u.field] = handle;
-      b.needs.push(handle);
+      b.needs = grow(b.needs, handle);
     }
     if (check && def.validate) {
       def.validate(s, h as never, { size: (x) => this.handles[x]?.size ?? 0, err: check.err, index });
     }
     // Phase 2: ends, then creations.
-    for (const u of uses) {
-      if (u.role === 'end') {
-        const handle = h[u.field]!;
-        if (handle >= 0) this.end(handle, index, u.when === 'ok' ? b.endsOk : b.endsRun);
-      }
+    for (const u of plan.ends) {
+      const handle = h[u.field]!;
+      if (handle < 0) continue;
+      const ended: number[] = [];
+      this.end(handle, index, ended);
+      if (u.when === 'ok') b.endsOk = b.endsOk.length ? b.endsOk.concat(ended) : ended;
+      else b.endsRun = b.endsRun.length ? b.endsRun.concat(ended) : ended;
     }
-    for (const u of uses) {
-      if (u.role !== 'create' || s[u.field] === undefined) continue;
+    for (const u of plan.creates) {
+      if (s[u.field] === undefined) continue;
       const n = s[u.field] as string;
       const size = u.size ? u.size(step as never, (f) => this.handles[h[f as string] ?? -1]?.size ?? 0) : 0;
       if (u.ns === 'map') {
@@ -124,30 +167,31 @@ export class Binder {
         if (table) {
           const old = table.get(n);
           if (old !== undefined) {
-            b.endsRun.push(old);
+            b.endsRun = grow(b.endsRun, old);
             this.children.get(proc)?.delete(old);
           }
           table.set(n, handle);
           this.adopt(proc, handle);
         }
         h[u.field] = handle;
-        b.creates.push(handle);
-        b.from.push(-1);
+        b.creates = grow(b.creates, handle);
+        b.from = grow(b.from, -1);
         continue;
       }
       const key = `${u.ns}:${n}`;
       const parent = u.under !== undefined ? (h[u.under as string] ?? -1) : -1;
       const handle = this.add({ ns: u.ns, name: n, scope: -1, parent, size, step: index });
-      b.conflicts.push(...(this.history.get(key) ?? []));
       const hist = this.history.get(key);
-      if (hist) hist.push(handle);
-      else this.history.set(key, [handle]);
+      if (hist) {
+        b.conflicts = b.conflicts.concat(hist);
+        hist.push(handle);
+      } else this.history.set(key, [handle]);
       // A name that is statically live (only an unvalidated step creates one) keeps its holder.
       if (!this.live[u.ns].has(n)) this.live[u.ns].set(n, handle);
       if (parent >= 0) this.adopt(parent, handle);
       h[u.field] = handle;
-      b.creates.push(handle);
-      b.from.push(-1);
+      b.creates = grow(b.creates, handle);
+      b.from = grow(b.from, -1);
       if (u.ns === 'proc') {
         const table = new Map<string, number>();
         this.maps.set(handle, table);
