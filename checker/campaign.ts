@@ -17,7 +17,7 @@ import { findInvariant } from '../properties/catalogue';
 import type { Scenario } from '../scenario/types';
 import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
-import { checkProperty } from './check';
+import { checkProperty, interleave, searchProperty, type PropertyResult } from './check';
 import type { Label } from './label';
 import { addStats, emptyStats, sortedStats, weakness, type RunStats } from './coverage';
 
@@ -70,8 +70,18 @@ export function parseShard(text: string): Shard {
 
 /** Checks one unit (in this thread or a worker's). */
 export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings, timeLimitMs?: number, onTry?: () => void): UnitResult {
-  const inv: Invariant = findInvariant(unit.invariant) ?? fail(`unknown invariant ${unit.invariant}`);
-  const r = checkProperty(policy, inv, { ...settings, seed: unit.seed, ...(timeLimitMs !== undefined ? { timeLimitMs } : {}), ...(onTry ? { onTry } : {}) });
+  return unitResult(unit, checkProperty(policy, invariantOf(unit), unitOptions(unit, settings, timeLimitMs, onTry)));
+}
+
+const invariantOf = (unit: Unit): Invariant => findInvariant(unit.invariant) ?? fail(`unknown invariant ${unit.invariant}`);
+const unitOptions = (unit: Unit, settings: CampaignSettings, timeLimitMs?: number, onTry?: () => void) => ({
+  ...settings,
+  seed: unit.seed,
+  ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+  ...(onTry ? { onTry } : {}),
+});
+
+function unitResult(unit: Unit, r: PropertyResult): UnitResult {
   return {
     seed: unit.seed,
     id: unit.invariant,
@@ -104,17 +114,21 @@ export interface RunOptions {
   onTry?(): void;
 }
 
-/** Runs the units, on worker threads when `workers` > 1; results in unit order either way. */
+/**
+ * Runs the units, on worker threads when `workers` > 1; results in unit order either way. In one
+ * thread the units' searches are interleaved, a slice of runs each in turn (check.ts, interleave):
+ * a violation of any property shows up early, and a time limit cuts every unit at about the same
+ * number of runs. Workers run whole units (a unit's result does not depend on the schedule).
+ */
 export async function runUnits(o: RunOptions): Promise<UnitResult[]> {
   const started = Date.now();
+  if (o.workers <= 1 || o.units.length <= 1) {
+    const searches = o.units.map((u) => searchProperty(o.policy, invariantOf(u), unitOptions(u, o.settings, o.timeLimitMs, o.onTry)));
+    const results = interleave(searches, { before: (k) => o.onUnitStart?.(o.units[k]!, k) });
+    return results.map((r, k) => unitResult(o.units[k]!, r!));
+  }
   // A time limit is shared out over the units still to run, `workers` at a time.
   const share = (k: number) => (o.timeLimitMs !== undefined ? (Math.max(0, o.timeLimitMs - (Date.now() - started)) * Math.min(o.workers, o.units.length - k)) / (o.units.length - k) : undefined);
-  if (o.workers <= 1 || o.units.length <= 1) {
-    return o.units.map((u, k) => {
-      o.onUnitStart?.(u, k);
-      return checkUnit(o.policy, u, o.settings, share(k), o.onTry);
-    });
-  }
   const pool = new WorkerPool(Math.min(o.workers, o.units.length));
   try {
     return await pool.map(o.units.map((unit, k) => ({ kind: 'check-unit' as const, policy: o.policyRef, unit, settings: o.settings, ...(o.timeLimitMs !== undefined ? { timeLimitMs: share(k) } : {}) })));

@@ -30,7 +30,7 @@ import { withExpectations } from '../scenario/expect';
 
 /** Scenarios per property when `--runs` is not given (the default budget: README, "the default
  *  budget"). */
-export const DEFAULT_RUNS = 1000;
+export const DEFAULT_RUNS = 3000;
 
 export interface CheckOptions {
   runs: number;
@@ -50,6 +50,9 @@ export interface CheckOptions {
   shortestBudget?: number;
   /** Count every kernel function in the statistics (by default only those the policy changes). */
   stats?: boolean;
+  /** Runs per slice of the search (default SLICE_RUNS): where it yields to interleave. The result
+   *  does not depend on it (test/interleave.test.ts). */
+  slice?: number;
   /** Stop at the first generated scenario that no known bug explains (all known fixes applied),
    *  unshrunk and unlabelled: the bench's time to the first failure. */
   findOnly?: boolean;
@@ -93,7 +96,52 @@ function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | unde
   return judgeOnModel(s, policy, [inv]).violations.get(inv.id);
 }
 
+/** Runs per slice of a property's search: the unit of interleaving (searchProperty). */
+export const SLICE_RUNS = 50;
+
+/** A property's whole search, at once (searchProperty run to its end). */
 export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions): PropertyResult {
+  const search = searchProperty(policy, inv, opts);
+  for (;;) {
+    const next = search.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Interleaves searches: each runs one slice in turn, round after round, so that every property
+ * gets an early look and a violation of the last one in the catalogue is not found only after
+ * every other property's whole budget. Each search draws what it would draw alone (its slices are
+ * consecutive runs of one fast-check stream), so the results are those of running them one after
+ * the other. `after` is called when a search ends (with its index); it returns true to stop all.
+ */
+export function interleave(searches: ReadonlyArray<Iterator<void, PropertyResult>>, hooks: { before?(k: number): void; after?(r: PropertyResult, k: number): boolean | void } = {}): Array<PropertyResult | undefined> {
+  const out: Array<PropertyResult | undefined> = searches.map(() => undefined);
+  let live = searches.map((_, k) => k);
+  while (live.length) {
+    const still: number[] = [];
+    for (const k of live) {
+      hooks.before?.(k);
+      const next = searches[k]!.next();
+      if (!next.done) {
+        still.push(k);
+        continue;
+      }
+      out[k] = next.value;
+      if (hooks.after?.(next.value, k)) return out;
+    }
+    live = still;
+  }
+  return out;
+}
+
+/**
+ * A property's search as a generator: it yields after each slice of SLICE_RUNS runs (interleave)
+ * and returns the result. A slice is a fast-check run over the same seed started at the slice's
+ * first run (fast-check's replay `path`), so the slices draw exactly the scenarios one run of
+ * `runs` would, and a failure in a slice shrinks as it would there.
+ */
+export function* searchProperty(policy: Policy, inv: Invariant, opts: CheckOptions): Generator<void, PropertyResult> {
   const labeller = new Labeller(policy, opts.knownBugs);
   const explained: KnownBug[] = opts.findOnly ? [...labeller.usable] : [];
   const unexplained = labeller.unexplainedBy(inv, explained);
@@ -149,15 +197,29 @@ export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions
     }
     recording = true;
     const arbitrary = corpus ? guidedArbitrary(corpus, genOpts) : drawnArbitrary(genOpts);
-    const details = fc.check(fc.property(arbitrary, run), {
-      numRuns: opts.runs,
-      seed: propertySeed(opts.seed, inv.id) + round,
-      ...(opts.findOnly ? { endOnFailure: true } : {}),
-      ...(remaining !== undefined ? { interruptAfterTimeLimit: remaining } : {}),
-    });
-    result.runs += details.numRuns;
-    if (details.interrupted) result.interrupted = true;
-    if (!details.failed || !details.counterexample) break;
+    const property = fc.property(arbitrary, run);
+    let details: fc.RunDetails<[Drawn]> | undefined;
+    for (let done = 0; done < opts.runs; ) {
+      const left = deadline !== undefined ? deadline - Date.now() : undefined;
+      if (left !== undefined && left <= 0) {
+        result.interrupted = true;
+        break;
+      }
+      const n = Math.min(opts.slice ?? SLICE_RUNS, opts.runs - done);
+      details = fc.check(property, {
+        numRuns: n,
+        seed: propertySeed(opts.seed, inv.id) + round,
+        ...(done > 0 ? { path: String(done) } : {}),
+        ...(opts.findOnly ? { endOnFailure: true } : {}),
+        ...(left !== undefined ? { interruptAfterTimeLimit: left } : {}),
+      });
+      result.runs += details.numRuns;
+      done += n;
+      if (details.interrupted) result.interrupted = true;
+      if (details.failed || details.interrupted) break;
+      if (done < opts.runs) yield;
+    }
+    if (!details?.failed || !details.counterexample) break;
     if (opts.findOnly) {
       const s = details.counterexample[0].scenario;
       result.status = 'violated';

@@ -155,7 +155,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
     ...(timeLimitMs !== undefined ? { timeLimited: true } : {}),
   };
-  const progress = io.isTTY && !opts.json ? new Progress(io, units.length, workers > 1) : undefined;
+  const progress = io.isTTY && !opts.json ? new Progress(io, units.length, runs, workers > 1) : undefined;
   const results = await runUnits({
     policyRef: opts.policy,
     policy,
@@ -163,7 +163,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     settings: { runs, weights, ...(maxCommands !== undefined ? { maxCommands } : {}), ...(generator !== DEFAULT_GENERATOR ? { generator } : {}), ...(opts.stats ? { stats: true } : {}), shortestBudget },
     workers,
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    onUnitStart: (u, k) => progress?.start(`${u.invariant}${repeat > 1 ? ` seed ${u.seed}` : ''}`, k),
+    onUnitStart: (u) => progress?.at(`${u.invariant}${repeat > 1 ? ` seed ${u.seed}` : ''}`),
     onTry: () => progress?.tick(),
   });
   progress?.done();
@@ -267,17 +267,22 @@ function fail(message: string): never {
 class Progress {
   private tries = 0;
   private id = '';
-  private k = 0;
   private last = 0;
-  constructor(private io: Io, private total: number, parallel = false) {
+  /** The units' searches are interleaved (checker/campaign.ts): the bar counts every scenario
+   *  tried against all the units' runs (shrink attempts count too, so it may reach the end early)
+   *  and names the unit running now. */
+  constructor(
+    private io: Io,
+    private units: number,
+    private runs: number,
+    parallel = false,
+  ) {
     // Worker threads do not report each try; the bar then just says the campaign is running.
-    if (parallel) io.err(`checking ${total} units on worker threads...`);
+    if (parallel) io.err(`checking ${units} units on worker threads...`);
   }
-  start(id: string, k: number) {
+  at(id: string) {
     this.id = id;
-    this.k = k;
-    this.tries = 0;
-    this.draw();
+    if (Date.now() - this.last > 100) this.draw();
   }
   tick() {
     this.tries++;
@@ -287,8 +292,9 @@ class Progress {
   private draw() {
     this.last = Date.now();
     const w = 24;
-    const filled = Math.round((this.k / this.total) * w);
-    this.io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${this.k + 1}/${this.total} ${this.id}: ${this.tries} scenarios\x1b[K`);
+    const total = this.units * this.runs;
+    const filled = Math.min(w, Math.round((this.tries / total) * w));
+    this.io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${Math.min(this.tries, total)}/${total} scenarios, ${this.units} units; now ${this.id}\x1b[K`);
   }
   done() {
     this.io.err('\r\x1b[K');
