@@ -3,8 +3,9 @@
  * does not run it). For every policy that breaks an invariant — the bug zoo (the generator's weights
  * were tuned on it), the seeds' proposals, the mutants, and the held-out bugs of bench/holdout/
  * (historical bugs the generator was never tuned on, written as user policy modules) — and for
- * every generator (classic, swarm, guided), it runs `check`'s search (checkProperty, the
- * default budget per property, the catalogue in order) under seeds 1..N and records whether a violation
+ * every generator (classic, swarm, guided), it runs `check`'s search (the catalogue's searches
+ * interleaved as a one-thread check runs them, bench/first-failure.ts, the default budget per
+ * property) under seeds 1..N and records whether a violation
  * no known bug explains was found, and how long it took to find it (no shrinking).
  *
  *   npm run campaign [-- --seeds N] [-- --only holdout,zoo] [-- --generators swarm,guided]

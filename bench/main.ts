@@ -10,11 +10,11 @@
  *  memory    peak RSS of a 1,000,000-run check and of the default exploration (child processes)
  *  kernel    steps/s and scenarios/s on the real kernel (root and hugetlbfs only)
  * `npm run bench -- --quick` runs fewer rounds, 5 seeds and a 100,000-run memory check.
- * `npm run bench -- --only model,check` runs some sections.
+ * `npm run bench -- --only model,check` runs some sections (the others keep their figures in results.json).
  */
 import { spawnSync } from 'child_process';
 import fc from 'fast-check';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, release, totalmem } from 'os';
 import { join } from 'path';
 import { match } from 'ts-pattern';
@@ -54,8 +54,12 @@ interface Figure {
   target?: string;
   met?: boolean;
   note?: string;
+  /** When it was measured (a run with --only keeps the other sections' figures). */
+  date?: string;
 }
 const figures: Figure[] = [];
+/** The sections in the order they run and are written. */
+const SECTIONS = ['kernel', 'model', 'check', 'bugs', 'explore', 'memory'];
 const rows: Array<Record<string, unknown>> = [];
 
 const median = (xs: number[]) => {
@@ -365,7 +369,18 @@ async function main(): Promise<void> {
   console.log(`\n${figures.filter((f) => f.target).length - missed.length} of ${figures.filter((f) => f.target).length} targets met${missed.length ? `; not met: ${missed.map((f) => `${f.section} ${f.name}`).join('; ')}` : ''} (${fmt((Date.now() - started) / 1000, 0)} s)`);
   const out = join(ROOT, 'bench', 'results.json');
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ format: 'hugecheck.bench/1', date: new Date().toISOString(), quick, machine, figures, bugs: rows }, null, 2) + '\n');
+  const date = new Date().toISOString();
+  for (const f of figures) f.date = date;
+  // With --only, the other sections' figures (and the bugs table, unless bugs ran) stay as they
+  // were, each with the date it was measured.
+  // A --quick run and a full one are not mixed: then only this run's figures are written.
+  const prior = only && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { date?: string; quick?: boolean; figures?: Figure[]; bugs?: unknown[] }) : undefined;
+  const old = prior && prior.quick === quick ? prior : undefined;
+  const kept = (old?.figures ?? []).filter((f) => !want(f.section)).map((f) => ({ ...f, date: f.date ?? old?.date }));
+  const bugs = old && !want('bugs') ? (old.bugs ?? []) : rows;
+  const order = (f: Figure) => SECTIONS.indexOf(f.section);
+  const all = [...kept, ...figures].sort((a, b) => order(a) - order(b)); // stable: each section's own order stays
+  writeFileSync(out, JSON.stringify({ format: 'hugecheck.bench/1', date, quick, machine, figures: all, bugs }, null, 2) + '\n');
   console.log(`wrote ${out}`);
 }
 

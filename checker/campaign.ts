@@ -110,7 +110,8 @@ export interface RunOptions {
   workers: number;
   /** Wall-clock budget for the whole campaign (then runs done depend on the machine). */
   timeLimitMs?: number;
-  onUnitStart?(u: Unit, k: number): void;
+  /** Called when a unit's search (or a slice of it, in one thread) is about to run. */
+  onUnitTurn?(u: Unit): void;
   onTry?(): void;
 }
 
@@ -123,8 +124,10 @@ export interface RunOptions {
 export async function runUnits(o: RunOptions): Promise<UnitResult[]> {
   const started = Date.now();
   if (o.workers <= 1 || o.units.length <= 1) {
-    const searches = o.units.map((u) => searchProperty(o.policy, invariantOf(u), unitOptions(u, o.settings, o.timeLimitMs, o.onTry)));
-    const results = interleave(searches, { before: (k) => o.onUnitStart?.(o.units[k]!, k) });
+    // One deadline for every unit: they run side by side.
+    const deadline = o.timeLimitMs !== undefined ? started + o.timeLimitMs : undefined;
+    const searches = o.units.map((u) => searchProperty(o.policy, invariantOf(u), { ...unitOptions(u, o.settings, undefined, o.onTry), ...(deadline !== undefined ? { deadline } : {}) }));
+    const results = interleave(searches, { before: (k) => o.onUnitTurn?.(o.units[k]!) });
     return results.map((r, k) => unitResult(o.units[k]!, r!));
   }
   // A time limit is shared out over the units still to run, `workers` at a time.

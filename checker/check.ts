@@ -50,9 +50,14 @@ export interface CheckOptions {
   shortestBudget?: number;
   /** Count every kernel function in the statistics (by default only those the policy changes). */
   stats?: boolean;
-  /** Runs per slice of the search (default SLICE_RUNS): where it yields to interleave. The result
-   *  does not depend on it (test/interleave.test.ts). */
+  /** Runs per slice of the search, where it yields to interleave (at least 1). By default a slice
+   *  is SLICE_RUNS runs or a quarter of the runs done so far, whichever is more; checkProperty,
+   *  which does not interleave, runs the whole budget in one. The result does not depend on it
+   *  (test/interleave.test.ts). */
   slice?: number;
+  /** The time limit as a moment (ms since the epoch): searches interleaved under one limit share
+   *  it. Takes the place of timeLimitMs. */
+  deadline?: number;
   /** Stop at the first generated scenario that no known bug explains (all known fixes applied),
    *  unshrunk and unlabelled: the bench's time to the first failure. */
   findOnly?: boolean;
@@ -96,12 +101,12 @@ function violates(policy: Policy, inv: Invariant, s: Scenario): Violation | unde
   return judgeOnModel(s, policy, [inv]).violations.get(inv.id);
 }
 
-/** Runs per slice of a property's search: the unit of interleaving (searchProperty). */
+/** Runs of a property's first slices: the unit of interleaving (searchProperty). */
 export const SLICE_RUNS = 50;
 
-/** A property's whole search, at once (searchProperty run to its end). */
+/** A property's whole search, at once (searchProperty run to its end, in one slice per round). */
 export function checkProperty(policy: Policy, inv: Invariant, opts: CheckOptions): PropertyResult {
-  const search = searchProperty(policy, inv, opts);
+  const search = searchProperty(policy, inv, { slice: Infinity, ...opts });
   for (;;) {
     const next = search.next();
     if (next.done) return next.value;
@@ -136,10 +141,13 @@ export function interleave(searches: ReadonlyArray<Iterator<void, PropertyResult
 }
 
 /**
- * A property's search as a generator: it yields after each slice of SLICE_RUNS runs (interleave)
- * and returns the result. A slice is a fast-check run over the same seed started at the slice's
- * first run (fast-check's replay `path`), so the slices draw exactly the scenarios one run of
- * `runs` would, and a failure in a slice shrinks as it would there.
+ * A property's search as a generator: it yields after each slice of runs (interleave) and returns
+ * the result. A slice is a fast-check run over the same seed started at the slice's first run
+ * (fast-check's replay `path`), so the slices draw exactly the scenarios one run of `runs` would,
+ * and a failure in a slice shrinks as it would there. Starting at run k costs fast-check k cheap
+ * skips of its random generator, so slices grow with the runs done (a quarter of them): the skips
+ * stay within a few times the runs, and a property is never more than a quarter of its runs ahead
+ * of where a run-by-run interleaving would have it.
  */
 export function* searchProperty(policy: Policy, inv: Invariant, opts: CheckOptions): Generator<void, PropertyResult> {
   const labeller = new Labeller(policy, opts.knownBugs);
@@ -155,7 +163,8 @@ export function* searchProperty(policy: Policy, inv: Invariant, opts: CheckOptio
   // scenarios on which it does not do what linux does.
   const reference = guided && changed.length ? linux : undefined;
   const result: PropertyResult = { id: inv.id, status: 'held', runs: 0, violations: [], unexpected: false, interrupted: false, stats: probe.stats };
-  const deadline = opts.timeLimitMs !== undefined ? Date.now() + opts.timeLimitMs : undefined;
+  const deadline = opts.deadline ?? (opts.timeLimitMs !== undefined ? Date.now() + opts.timeLimitMs : undefined);
+  if (opts.slice !== undefined && !(opts.slice >= 1)) throw new Error(`searchProperty: slice must be at least 1 run (got ${opts.slice})`);
 
   // A scenario fails when it violates the invariant and no bug found so far explains it.
   const fails = (s: Scenario) => {
@@ -205,7 +214,7 @@ export function* searchProperty(policy: Policy, inv: Invariant, opts: CheckOptio
         result.interrupted = true;
         break;
       }
-      const n = Math.min(opts.slice ?? SLICE_RUNS, opts.runs - done);
+      const n = Math.min(opts.slice ?? Math.max(SLICE_RUNS, Math.floor(done / 4)), opts.runs - done);
       details = fc.check(property, {
         numRuns: n,
         seed: propertySeed(opts.seed, inv.id) + round,

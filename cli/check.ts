@@ -163,7 +163,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     settings: { runs, weights, ...(maxCommands !== undefined ? { maxCommands } : {}), ...(generator !== DEFAULT_GENERATOR ? { generator } : {}), ...(opts.stats ? { stats: true } : {}), shortestBudget },
     workers,
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    onUnitStart: (u) => progress?.at(`${u.invariant}${repeat > 1 ? ` seed ${u.seed}` : ''}`),
+    onUnitTurn: (u) => progress?.at(`${u.invariant}${repeat > 1 ? ` seed ${u.seed}` : ''}`),
     onTry: () => progress?.tick(),
   });
   progress?.done();

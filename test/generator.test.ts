@@ -6,6 +6,7 @@ import { commandArbitrary, scenarioArbitrary, setupArbitrary } from '../generato
 import { COMMAND_KINDS, DEFAULT_WEIGHTS, parseWeights } from '../generator/commands';
 import { resolve } from '../generator/resolve';
 import { validateScenario } from '../scenario/validate';
+import { record } from '../ops/gen';
 
 const valid = (s: unknown) => {
   validateScenario(JSON.parse(JSON.stringify(s)));
@@ -56,5 +57,22 @@ describe('parseWeights', () => {
     [COMMAND_KINDS.map((k) => `${k}=0`).join(','), /every weight is 0/],
   ])('%s is refused', (text, message) => {
     expect(() => parseWeights(text)).toThrow(message);
+  });
+});
+
+describe('ops/gen.ts record', () => {
+  // It replaces fc.record to build ordinary objects; every seed must still draw what it drew.
+  const model = { k: fc.constant('x' as const), p: fc.nat(7), flag: fc.boolean(), size: fc.option(fc.nat(3), { nil: null }), pages: fc.integer({ min: 1, max: 3 }) };
+  test('draws the values fc.record draws, from the same random stream, in the same key order', () => {
+    for (const seed of [1, 2, 3, 42]) {
+      const ours = fc.sample(fc.tuple(record(model), fc.nat(1000)), { numRuns: 300, seed });
+      const theirs = fc.sample(fc.tuple(fc.record(model), fc.nat(1000)), { numRuns: 300, seed });
+      expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+    }
+  });
+  test('builds objects with the ordinary prototype (fc.record makes every other one null-prototype)', () => {
+    const xs = fc.sample(record(model), { numRuns: 50, seed: 1 });
+    expect(xs.every((x) => Object.getPrototypeOf(x) === Object.prototype)).toBe(true);
+    expect(fc.sample(fc.record(model), { numRuns: 50, seed: 1 }).some((x) => Object.getPrototypeOf(x) === null)).toBe(true);
   });
 });
