@@ -83,7 +83,14 @@ function rate(work: number, fn: () => void): { value: number; runs: number[] } {
   const runs = Array.from({ length: ROUNDS }, () => work / seconds(fn));
   return { value: median(runs), runs };
 }
+/** Set in a child process that runs a whole section (`--child section:NAME`): its figures go to
+ *  stdout as JSON lines for the parent to put. */
+let figuresToParent = false;
 function put(f: Figure): void {
+  if (figuresToParent) {
+    process.stdout.write(`FIGURE ${JSON.stringify(f)}\n`);
+    return;
+  }
   figures.push(f);
   const target = f.target ? `  target ${f.target}: ${f.met ? 'met' : 'NOT met'}` : '';
   console.log(`  ${f.name.padEnd(46)} ${fmt(f.value, f.value < 10 ? 2 : 0).padStart(12)} ${f.unit}${target}${f.note ? `  (${f.note})` : ''}`);
@@ -276,7 +283,22 @@ function memorySection(): void {
   put({ section: 'memory', name: `explore, ${e.detail}`, value: e.maxRssMiB, unit: 'MiB', note: `${fmt(e.ms / 1000, 1)} s` });
 }
 
+/** Runs a section in a fresh process and puts the figures it prints. */
+function sectionInChild(name: string): void {
+  const r = spawnSync(process.execPath, [__filename, '--child', `section:${name}`, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`bench section ${name} failed in its child process: ${r.stderr}`);
+  for (const line of r.stdout.replace(/\n$/, '').split('\n')) {
+    if (line.startsWith('FIGURE ')) put(JSON.parse(line.slice(7)) as Figure);
+    else console.log(line);
+  }
+}
+
 async function runChild(kind: string): Promise<void> {
+  if (kind === 'section:model') {
+    figuresToParent = true;
+    modelSection();
+    return;
+  }
   if (kind === 'check-rate') {
     // check's own loop on scenarios of 20 commands; a few resolve to fewer steps (a command on a
     // name that no longer exists is dropped), so the mean length goes with the figure.
@@ -360,7 +382,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   // The kernel first: it waits on system calls, and a heap grown by the other sections slows it.
   if (want('kernel')) await kernelSection();
-  if (want('model')) modelSection();
+  // The model section runs in a fresh process: the kernel section's heap (and any section's
+  // long-lived objects) make V8 pretenure the step function's short-lived objects, which cost it
+  // up to a fifth in this process only.
+  if (want('model')) sectionInChild('model');
   if (want('check')) await checkSection();
   if (want('bugs')) bugsSection();
   if (want('explore')) await exploreSection();
