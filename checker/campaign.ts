@@ -17,7 +17,7 @@ import { findInvariant } from '../properties/catalogue';
 import type { Scenario } from '../scenario/types';
 import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
-import { checkProperty, interleave, searchProperty, type PropertyResult } from './check';
+import { checkProperty, interleave, searchProperty, type CheckOptions, type PropertyResult } from './check';
 import type { Label } from './label';
 import { addStats, emptyStats, sortedStats, weakness, type RunStats } from './coverage';
 
@@ -70,16 +70,12 @@ export function parseShard(text: string): Shard {
 
 /** Checks one unit (in this thread or a worker's). */
 export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings, timeLimitMs?: number, onTry?: () => void): UnitResult {
-  return unitResult(unit, checkProperty(policy, invariantOf(unit), unitOptions(unit, settings, timeLimitMs, onTry)));
+  return unitResult(unit, checkProperty(policy, invariantOf(unit), unitOptions(unit, settings, { ...(timeLimitMs !== undefined ? { timeLimitMs } : {}), ...(onTry ? { onTry } : {}) })));
 }
 
 const invariantOf = (unit: Unit): Invariant => findInvariant(unit.invariant) ?? fail(`unknown invariant ${unit.invariant}`);
-const unitOptions = (unit: Unit, settings: CampaignSettings, timeLimitMs?: number, onTry?: () => void) => ({
-  ...settings,
-  seed: unit.seed,
-  ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-  ...(onTry ? { onTry } : {}),
-});
+/** A unit's search options: the campaign's settings, its seed, and how it is limited and watched. */
+const unitOptions = (unit: Unit, settings: CampaignSettings, extra: Pick<CheckOptions, 'timeLimitMs' | 'deadline' | 'onTry'>): CheckOptions => ({ ...settings, seed: unit.seed, ...extra });
 
 function unitResult(unit: Unit, r: PropertyResult): UnitResult {
   return {
@@ -126,7 +122,7 @@ export async function runUnits(o: RunOptions): Promise<UnitResult[]> {
   if (o.workers <= 1 || o.units.length <= 1) {
     // One deadline for every unit: they run side by side.
     const deadline = o.timeLimitMs !== undefined ? started + o.timeLimitMs : undefined;
-    const searches = o.units.map((u) => searchProperty(o.policy, invariantOf(u), { ...unitOptions(u, o.settings, undefined, o.onTry), ...(deadline !== undefined ? { deadline } : {}) }));
+    const searches = o.units.map((u) => searchProperty(o.policy, invariantOf(u), unitOptions(u, o.settings, { ...(deadline !== undefined ? { deadline } : {}), ...(o.onTry ? { onTry: o.onTry } : {}) })));
     const results = interleave(searches, { before: (k) => o.onUnitTurn?.(o.units[k]!) });
     return results.map((r, k) => unitResult(o.units[k]!, r!));
   }
