@@ -12,6 +12,6 @@ export { POLICIES, findPolicy } from './model/policies';
 // Running and judging scenarios (what `hugecheck repro --jest` tests use).
 export type { Scenario, Step, Trace, Observation, Counters, Expectation } from './scenario/types';
 export { parseScenarioText, validateScenario, ScenarioError } from './scenario/validate';
-export { runOnModel } from './model/run';
+export { runOnModel } from './run/model';
 export { judgeOnModel, judgeTrace } from './properties/judge';
 export { CATALOGUE } from './properties/catalogue';

@@ -101,7 +101,7 @@ function main(): void {
   const report = JSON.parse(readFileSync(REPORT, 'utf8')) as MutationReport;
   const load = <T>(p: string): T => require(join(sandbox, 'dist', p)) as T;
   const { linuxFixed } = load<{ linuxFixed: Policy }>('model/policies/fixes.js');
-  const { execute } = load<typeof import('../model/machine')>('model/machine.js');
+  const { execute } = load<typeof import('../run/machine')>('run/machine.js');
   const { drawnArbitrary } = load<typeof import('../generator/arbitrary')>('generator/arbitrary.js');
   const { firstDifference } = load<typeof import('../checker/diff-policy')>('checker/diff-policy.js');
   const { reduce } = load<typeof import('../shrinkers/reduce')>('shrinkers/reduce.js');
@@ -177,7 +177,7 @@ function main(): void {
   if (show) {
     const file = argv[argv.indexOf('--show') + 2];
     if (!file) throw new Error('--show ID FILE: which scenario?');
-    const { sideBySide } = load<typeof import('../cli/diff')>('cli/diff.js');
+    const { sideBySide } = load<typeof import('../reports/side-by-side')>('reports/side-by-side.js');
     const s = parseScenarioText(readFileSync(file, 'utf8'), file);
     const ref = execute(s, linuxFixed);
     const mut = withMutant(show, () => execute(s, linuxFixed));

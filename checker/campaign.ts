@@ -2,7 +2,8 @@
  * A check campaign: the selected invariants, each checked under one or more seeds. Its unit of
  * work is one (seed, invariant) pair, checked by checkProperty exactly as a single-threaded run
  * would, so a unit's result does not depend on where it runs:
- *  - `--workers N` runs units on worker threads and puts the results back in unit order;
+ *  - `--workers N` runs units on worker threads and puts the results back in unit order
+ *    (checker/parallel.ts);
  *  - `--shard i/n` runs every n-th unit (i, i+n, ...), and `hugecheck merge` puts shards together.
  * Units are ordered seed first, then invariant in catalogue order; results are folded per invariant
  * by foldReports, the one function both a whole run and `merge` use, so the merged report of all
@@ -11,7 +12,6 @@
 import type { Weights } from '../generator/commands';
 import type { GeneratorKind } from '../generator/arbitrary';
 import type { Policy } from '../model/policy';
-import { WorkerPool } from '../parallel/pool';
 import type { Invariant, Violation } from '../properties/invariant';
 import { findInvariant } from '../properties/catalogue';
 import type { Scenario } from '../scenario/types';
@@ -73,11 +73,11 @@ export function checkUnit(policy: Policy, unit: Unit, settings: CampaignSettings
   return unitResult(unit, checkProperty(policy, invariantOf(unit), unitOptions(unit, settings, { ...(timeLimitMs !== undefined ? { timeLimitMs } : {}), ...(onTry ? { onTry } : {}) })));
 }
 
-const invariantOf = (unit: Unit): Invariant => findInvariant(unit.invariant) ?? fail(`unknown invariant ${unit.invariant}`);
+export const invariantOf = (unit: Unit): Invariant => findInvariant(unit.invariant) ?? fail(`unknown invariant ${unit.invariant}`);
 /** A unit's search options: the campaign's settings, its seed, and how it is limited and watched. */
-const unitOptions = (unit: Unit, settings: CampaignSettings, extra: Pick<CheckOptions, 'timeLimitMs' | 'deadline' | 'onTry'>): CheckOptions => ({ ...settings, seed: unit.seed, ...extra });
+export const unitOptions = (unit: Unit, settings: CampaignSettings, extra: Pick<CheckOptions, 'timeLimitMs' | 'deadline' | 'onTry'>): CheckOptions => ({ ...settings, seed: unit.seed, ...extra });
 
-function unitResult(unit: Unit, r: PropertyResult): UnitResult {
+export function unitResult(unit: Unit, r: PropertyResult): UnitResult {
   return {
     seed: unit.seed,
     id: unit.invariant,
@@ -96,44 +96,6 @@ function unitResult(unit: Unit, r: PropertyResult): UnitResult {
       counterexample: v.counterexample,
     })),
   };
-}
-
-export interface RunOptions {
-  policyRef: string;
-  policy: Policy;
-  units: Unit[];
-  settings: CampaignSettings;
-  workers: number;
-  /** Wall-clock budget for the whole campaign (then runs done depend on the machine). */
-  timeLimitMs?: number;
-  /** Called when a unit's search (or a slice of it, in one thread) is about to run. */
-  onUnitTurn?(u: Unit): void;
-  onTry?(): void;
-}
-
-/**
- * Runs the units, on worker threads when `workers` > 1; results in unit order either way. In one
- * thread the units' searches are interleaved, a slice of runs each in turn (check.ts, interleave):
- * a violation of any property shows up early, and a time limit cuts every unit at about the same
- * number of runs. Workers run whole units (a unit's result does not depend on the schedule).
- */
-export async function runUnits(o: RunOptions): Promise<UnitResult[]> {
-  const started = Date.now();
-  if (o.workers <= 1 || o.units.length <= 1) {
-    // One deadline for every unit: they run side by side.
-    const deadline = o.timeLimitMs !== undefined ? started + o.timeLimitMs : undefined;
-    const searches = o.units.map((u) => searchProperty(o.policy, invariantOf(u), unitOptions(u, o.settings, { ...(deadline !== undefined ? { deadline } : {}), ...(o.onTry ? { onTry: o.onTry } : {}) })));
-    const results = interleave(searches, { before: (k) => o.onUnitTurn?.(o.units[k]!) });
-    return results.map((r, k) => unitResult(o.units[k]!, r!));
-  }
-  // A time limit is shared out over the units still to run, `workers` at a time.
-  const share = (k: number) => (o.timeLimitMs !== undefined ? (Math.max(0, o.timeLimitMs - (Date.now() - started)) * Math.min(o.workers, o.units.length - k)) / (o.units.length - k) : undefined);
-  const pool = new WorkerPool(Math.min(o.workers, o.units.length));
-  try {
-    return await pool.map(o.units.map((unit, k) => ({ kind: 'check-unit' as const, policy: o.policyRef, unit, settings: o.settings, ...(o.timeLimitMs !== undefined ? { timeLimitMs: share(k) } : {}) })));
-  } finally {
-    await pool.close();
-  }
 }
 
 export interface PropertyReport {

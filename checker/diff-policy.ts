@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../generator/arbitrary';
 import { DEFAULT_WEIGHTS, type Weights } from '../generator/commands';
-import { execute } from '../model/machine';
+import { execute } from '../run/machine';
 import type { Policy } from '../model/policy';
 import type { Scenario, Trace } from '../scenario/types';
 import { reduce } from '../shrinkers/reduce';

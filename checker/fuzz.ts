@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../generator/arbitrary';
 import type { Weights } from '../generator/commands';
-import { execute } from '../model/machine';
+import { execute } from '../run/machine';
 import type { Policy } from '../model/policy';
 import { reduceAsync } from '../shrinkers/reduce';
 import type { Observation, Scenario, Trace } from '../scenario/types';

@@ -10,7 +10,8 @@ import pc from 'picocolors';
 import { describeLabel, isExplained, labelBugs } from '../checker/label';
 import { addStats, emptyStats, type RunStats } from '../checker/coverage';
 import { formatChangeReach, formatStats } from '../reports/stats';
-import { campaignUnits, foldReports, parseShard, runUnits, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
+import { campaignUnits, foldReports, parseShard, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
+import { runUnits } from '../checker/parallel';
 import { DEFAULT_SHORTEST_BUDGET, describeShortestSummary } from '../explore/shortest';
 import type { Policy } from '../model/policy';
 import { defaultWorkers } from '../parallel/pool';
@@ -18,13 +19,13 @@ import { DEFAULT_WEIGHTS, parseWeights, type Weights } from '../generator/comman
 import { DEFAULT_GENERATOR, GENERATOR_KINDS, type GeneratorKind } from '../generator/arbitrary';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
-import { writeArtifacts } from '../reports/artifacts';
+import { writeArtifacts } from '../io/artifacts';
 import { checkDocument } from '../reports/documents';
 import { formatScenario } from '../reports/scenario-json';
-import { UsageError } from './errors';
-import { loadPolicy } from './load';
+import { UsageError } from '../io/errors';
+import { loadPolicy } from '../io/load';
 import { findPolicy } from '../model/policies';
-import type { Io } from './main';
+import type { Io } from './io';
 
 export interface CheckCliOptions {
   policy: string;

@@ -12,9 +12,9 @@ import { parseWeights, type Weights } from '../generator/commands';
 import { formatRunTable, plainStyle, type Style } from '../reports/table';
 import { formatScenario } from '../reports/scenario-json';
 import { TRACE_FORMAT, type Mismatch, type Scenario } from '../scenario/types';
-import { UsageError } from './errors';
-import { loadPolicy } from './load';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import { loadPolicy } from '../io/load';
+import type { Io } from './io';
 
 export interface DiffPolicyCliOptions {
   policy: string;

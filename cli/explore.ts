@@ -9,9 +9,9 @@ import { defaultWorkers } from '../parallel/pool';
 import { DEFAULT_DEPTH, DEFAULT_SCOPE, describeScope, EXPLORE_OP_HELP, EXPLORE_OPS, parseMountSpec, type ExploreOp, type Scope } from '../explore/scope';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
 import { formatScenario } from '../reports/scenario-json';
-import { UsageError } from './errors';
-import { loadPolicy } from './load';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import { loadPolicy } from '../io/load';
+import type { Io } from './io';
 
 export interface ExploreCliOptions {
   policy: string;

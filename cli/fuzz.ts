@@ -5,11 +5,11 @@ import { join } from 'path';
 import { formatCoverage, fuzz } from '../checker/fuzz';
 import { parseWeights } from '../generator/commands';
 import { formatScenario } from '../reports/scenario-json';
-import { sideBySide } from './diff';
-import { UsageError } from './errors';
+import { sideBySide } from '../reports/side-by-side';
+import { UsageError } from '../io/errors';
 import { withKernel } from './kernel-session';
-import { loadPolicy } from './load';
-import type { Io } from './main';
+import { loadPolicy } from '../io/load';
+import type { Io } from './io';
 
 export async function fuzzCommand(opts: { runs: string; seed?: string; policy: string; allowLeak?: boolean; weights?: string; maxCommands?: string; save?: string }, io: Io): Promise<number> {
   const num = (v: string, flag: string, min: number) => {

@@ -1,6 +1,6 @@
 /** `hugecheck invariants [--markdown]`: the catalogue. */
 import { renderInvariantsMarkdown, renderInvariantsText } from '../reports/invariants';
-import type { Io } from './main';
+import type { Io } from './io';
 
 export function invariantsCommand(opts: { markdown?: boolean }, io: Io): number {
   io.out((opts.markdown ? renderInvariantsMarkdown() : renderInvariantsText()) + '\n');

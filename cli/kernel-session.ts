@@ -1,7 +1,7 @@
 /** Opening a kernel session from the CLI: clear refusals (exit 2), Ctrl-C, and the restore check. */
 import { KernelRefused, KernelSession, KernelUnavailable } from '../kernel/session';
-import { UsageError } from './errors';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import type { Io } from './io';
 
 export class Interrupted extends Error {}
 

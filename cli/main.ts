@@ -18,7 +18,9 @@ import { reproCommand } from './repro';
 import { runCommand } from './run';
 import { zooCommand } from './zoo';
 import { POLICIES } from '../model/policies';
-import { UsageError } from './errors';
+import { UsageError } from '../io/errors';
+import type { Io } from './io';
+export type { Io } from './io';
 import { DEFAULT_RUNS } from '../checker/check';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -196,12 +198,6 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     throw e;
   }
   return code;
-}
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  isTTY: boolean;
 }
 
 function processIo(): Io {

@@ -7,9 +7,9 @@
 import { isEqual } from 'lodash';
 import { parseShard } from '../checker/campaign';
 import { printReport, reportProperties, type Report } from './check';
-import { UsageError } from './errors';
-import { loadPolicy, readText } from './load';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import { loadPolicy, readText } from '../io/load';
+import type { Io } from './io';
 
 export interface MergeCliOptions {
   policy?: string;

@@ -9,9 +9,9 @@ import { renderHtml } from '../reports/html';
 import { renderMarkdown } from '../reports/markdown';
 import { ScenarioError, validateScenario } from '../scenario/validate';
 import type { Scenario } from '../scenario/types';
-import { UsageError } from './errors';
-import { loadPolicy, readText } from './load';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import { loadPolicy, readText } from '../io/load';
+import type { Io } from './io';
 
 export function reportCommand(file: string, opts: { format: string; policy?: string }, io: Io): number {
   if (opts.format !== 'md' && opts.format !== 'html') throw new UsageError(`--format must be md or html, got "${opts.format}"`);

@@ -5,9 +5,9 @@
  */
 import { generateRepro, ReproError } from '../reports/repro-c';
 import { generateJestTest } from '../reports/repro-jest';
-import { UsageError } from './errors';
-import { loadPolicy, loadScenario } from './load';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import { loadPolicy, loadScenario } from '../io/load';
+import type { Io } from './io';
 
 export function reproCommand(file: string, opts: { policy: string; jest?: boolean; onlyDeclared?: boolean }, io: Io): number {
   const scenario = loadScenario(file);

@@ -8,11 +8,11 @@ import type { Trace } from '../scenario/types';
 import { existsSync, writeFileSync } from 'fs';
 import { withExpectations } from '../scenario/expect';
 import { formatScenario } from '../reports/scenario-json';
-import { UsageError } from './errors';
+import { UsageError } from '../io/errors';
 import { withKernel } from './kernel-session';
 import { formatMismatches, formatRunTable, plainStyle, type Style } from '../reports/table';
-import type { Io } from './main';
-import { loadPolicy, loadScenario } from './load';
+import type { Io } from './io';
+import { loadPolicy, loadScenario } from '../io/load';
 
 export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string }, io: Io): Promise<number> {
   if (opts.record !== undefined && !opts.kernel) throw new UsageError('--record needs --kernel: a golden\'s expectations are what the kernel did');

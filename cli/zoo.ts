@@ -10,12 +10,12 @@ import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { POLICIES } from '../model/policies';
 import { CATALOGUE } from '../properties/catalogue';
 import { parseScenarioText } from '../scenario/validate';
-import { ROOT } from '../kernel/build';
-import { writeArtifacts } from '../reports/artifacts';
+import { ROOT } from '../io/root';
+import { writeArtifacts } from '../io/artifacts';
 import { zooDocument } from '../reports/documents';
 import type { Scenario } from '../scenario/types';
-import { UsageError } from './errors';
-import type { Io } from './main';
+import { UsageError } from '../io/errors';
+import type { Io } from './io';
 
 export interface ZooRow {
   bug: string;

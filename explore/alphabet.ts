@@ -6,7 +6,7 @@
  * `EXPLORE`); this walks the levels in order: the system, each file, segments, then per process its
  * fresh mapping, each of its mappings, and the process itself.
  */
-import type { Machine } from '../model/machine';
+import type { Machine } from '../run/machine';
 import { EXPLORE } from '../ops';
 import type { ExploreCtx, ExploreLevel } from '../ops/define';
 import type { Step } from '../scenario/types';

@@ -13,7 +13,7 @@
  * merging them is sound; a tie in the sort can leave two isomorphic states apart, which costs only
  * time. Without symmetry, names and addresses are kept as they are.
  */
-import type { Machine } from '../model/machine';
+import type { Machine } from '../run/machine';
 import { findVma, type Folio, type Inode, type PrivateResvMap, type Process, type Vma } from '../model/state';
 import type { MapState, Obj, PromiseState } from '../properties/promises';
 

@@ -1,5 +1,5 @@
 import { EXPLORE, OPS, type ExploreFlag } from '../ops';
-import type { ScopeAcc } from '../ops/define';
+import type { MountSpec, ScopeAcc, ScopeBounds } from '../ops/define';
 
 /**
  * The scope of a bounded exploration (the "small scope" of TLC and Alloy): how many processes,
@@ -12,29 +12,11 @@ export type ExploreOp = ExploreFlag;
 export const EXPLORE_OP_HELP = Object.fromEntries(EXPLORE.flatMap((d) => Object.entries(d.flags))) as Record<ExploreOp, string>;
 export const EXPLORE_OPS = Object.keys(EXPLORE_OP_HELP) as ExploreOp[];
 
-export interface MountSpec {
-  size?: number;
-  minSize?: number;
-}
+export type { MountSpec } from '../ops/define';
 
-export interface Scope {
-  /** Processes alive at once, p0 included. */
-  procs: number;
-  /** Mapping names per process. */
-  maps: number;
-  /** Largest mapping, file or segment, in pages. */
-  pages: number;
-  /** nr_hugepages at the start (setPool may move it within 0..pool). */
-  pool: number;
-  /** nr_overcommit_hugepages at the start (setOvercommit may move it within 0..overcommit). */
-  overcommit: number;
-  /** Files alive at once (create). */
-  files: number;
-  /** Segments alive at once (shmget). */
-  segs: number;
-  /** The hugetlbfs mounts that `mount` may make, beside "default": mount h<j> has spec j. */
-  mounts: MountSpec[];
-  /** Op kinds tried (noreserve, populate, offset and prot are variants of other ops). */
+/** The scope: its bounds (ops/define.ts, which the ops' successors read) and the op kinds tried
+ *  (noreserve, populate, offset and prot are variants of other ops). */
+export interface Scope extends ScopeBounds {
   ops: ExploreOp[];
 }
 

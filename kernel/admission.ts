@@ -3,8 +3,8 @@
  * damage the machine (leaks that last until reboot). Pure: the kernel session and the C reproducer
  * generator both ask.
  */
-import { findHazards } from '../model/hazards';
-import { execute } from '../model/machine';
+import { findHazards } from '../run/hazards';
+import { execute } from '../run/machine';
 import { linux } from '../model/policies/linux';
 import { createsName } from '../ops';
 import type { Scenario } from '../scenario/types';

@@ -6,9 +6,8 @@ import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'fs';
 import { join } from 'path';
+import { ROOT } from '../io/root';
 
-/** The project root, from dist/kernel (compiled) or kernel/ (ts-node, Jest). */
-export const ROOT = existsSync(join(__dirname, '..', 'kernel', 'driver.c')) ? join(__dirname, '..') : join(__dirname, '..', '..');
 const SOURCE = join(ROOT, 'kernel', 'driver.c');
 /** Pasted into the driver by `#include` and into every C reproducer by `hugecheck repro`. */
 export const CORE = join(ROOT, 'kernel', 'core.c');

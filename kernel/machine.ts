@@ -1,5 +1,5 @@
 /**
- * The scenario interpreter for the kernel: the model's loop (model/machine.ts) with the driver in
+ * The scenario interpreter for the kernel: the model's loop (run/machine.ts) with the driver in
  * place of the model. The binder (scenario/bind.ts) resolves names to handles, the liveness table
  * decides what is skipped, and each op's driver encoding (ops/, `driver`) turns a step into driver
  * commands. Processes, mounts, files and segments get small driver indices; every mapping gets a

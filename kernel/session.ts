@@ -10,7 +10,7 @@
  * session checks that the pool is back to what it was.
  */
 import { readFileSync } from 'fs';
-import { findHazards } from '../model/hazards';
+import { findHazards } from '../run/hazards';
 import { kernelHazard, kernelLimits } from './admission';
 import { checkExpectation } from '../scenario/expect';
 import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';

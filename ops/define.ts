@@ -17,7 +17,6 @@ import type { Namespace, OpSpec } from '../scenario/fields';
 import type { Observation, Op, Result, Step, StepOf } from '../scenario/types';
 import type { StepFacts, Tracker } from '../properties/promises';
 import type { Reply } from '../kernel/driver-process';
-import type { MountSpec, Scope } from '../explore/scope';
 
 export type { Namespace } from '../scenario/fields';
 
@@ -213,8 +212,35 @@ export function defineCommand<K extends string, C extends { k: K }, P extends Op
  *  order: the system, each file, segments, then per process its fresh mapping, each mapping, itself). */
 export type ExploreLevel = 'system' | 'file' | 'ipc' | 'fresh' | 'map' | 'proc';
 
+/** A hugetlbfs mount an exploration may make: its size= and min_size= in pages. */
+export interface MountSpec {
+  size?: number;
+  minSize?: number;
+}
+
+/** The bounds of an exploration's scope that the ops' successors read (explore/scope.ts's Scope
+ *  adds the op flags). */
+export interface ScopeBounds {
+  /** Processes alive at once, p0 included. */
+  procs: number;
+  /** Mapping names per process. */
+  maps: number;
+  /** Largest mapping, file or segment, in pages. */
+  pages: number;
+  /** nr_hugepages at the start (setPool may move it within 0..pool). */
+  pool: number;
+  /** nr_overcommit_hugepages at the start (setOvercommit may move it within 0..overcommit). */
+  overcommit: number;
+  /** Files alive at once (create). */
+  files: number;
+  /** Segments alive at once (shmget). */
+  segs: number;
+  /** The hugetlbfs mounts that `mount` may make, beside "default": mount h<j> has spec j. */
+  mounts: MountSpec[];
+}
+
 export interface ExploreCtx {
-  scope: Scope;
+  scope: ScopeBounds;
   has(flag: string): boolean;
   /** The write value of this depth. */
   value: number;

@@ -8,7 +8,7 @@ import { existsSync } from 'fs';
 import { availableParallelism } from 'os';
 import { join } from 'path';
 import { Worker } from 'worker_threads';
-import { ROOT } from '../kernel/build';
+import { ROOT } from '../io/root';
 import type { Task, TaskResult } from './tasks';
 
 /** The compiled worker script (next to this file when running from dist/, else dist/ of the package). */

@@ -4,7 +4,7 @@
  * and each worker loads it once.
  */
 import { checkUnit, type CampaignSettings, type Unit, type UnitResult } from '../checker/campaign';
-import { loadPolicy } from '../cli/load';
+import { loadPolicy } from '../io/load';
 import { expandNodes, type ExploredEdge, type Node } from '../explore/bfs';
 import type { Scope } from '../explore/scope';
 import type { Policy } from '../model/policy';

@@ -2,14 +2,15 @@
  * Applies the catalogue: to a trace (any runner), and to a model run (trace plus the model's state
  * after every step, for the invariants that check state).
  */
-import { Machine } from '../model/machine';
+import { Machine } from '../run/machine';
 import { boundBefore } from '../scenario/bind';
 import type { Policy } from '../model/policy';
 import { checkExpectation } from '../scenario/expect';
 import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';
 import { CATALOGUE } from './catalogue';
 import type { Invariant, TraceView, Violation } from './invariant';
-import { trackPromises, type StepFacts } from './promises';
+import type { StepFacts } from './promises';
+import { trackPromises } from './track';
 
 export interface Judgement {
   trace: Trace;

@@ -8,7 +8,6 @@
  * Where the scenario alone cannot tell (a MAP_POPULATE that may have stopped early, a fallocate that
  * failed half-way), the fact becomes "unknown" and invariants do not judge it.
  */
-import { OPS } from '../ops';
 import type { Counters, MountStat, Observation, Result, Scenario, Step } from '../scenario/types';
 
 /** A file-like object: a hugetlbfs file, the pseudo file of a MAP_HUGETLB mapping, or a segment. */
@@ -147,9 +146,10 @@ export interface StepFacts {
 
 const DEFAULT_MOUNTS: Record<string, MountStat> = { default: { blocks: null, bfree: null } };
 
-export function trackPromises(scenario: Scenario, initial: Counters, steps: Observation[]): StepFacts[] {
-  return new Tracker(scenario).run(initial, steps);
-}
+/** Each op's promise: the results its call documents and what it promised (ops/, `results` and
+ *  `promise`). The tracker is given the op registry's table (properties/track.ts), so that it does not
+ *  import the registry whose promise functions import it. */
+export type PromiseTable = Readonly<Record<Step['op'], { results(s: Step, t: Tracker): readonly Result[]; promise(t: Tracker, s: Step, o: Observation, f: StepFacts): void }>>;
 
 /** What the faults of a population (MAP_POPULATE, MAP_LOCKED, mlock) amount to: the pages they
  *  allocate and the reservations they consume (when `certain`: each page's outcome is known), and
@@ -185,12 +185,6 @@ function mapsSomething(ms: MapState): boolean {
   return false;
 }
 
-export function trackPromisesState(scenario: Scenario, initial: Counters, steps: Observation[]): { facts: StepFacts[]; state: PromiseState } {
-  const t = new Tracker(scenario);
-  const facts = t.run(initial, steps);
-  return { facts, state: t.state() };
-}
-
 /** The promise tracker: what the scenario promised so far. Each op's promise function (ops/, `promise`)
  *  updates it through the members below. */
 export class Tracker {
@@ -204,7 +198,10 @@ export class Tracker {
   private gen = 0;
   private pageIds = 0;
 
-  constructor(private scenario: Scenario) {}
+  constructor(
+    private scenario: Scenario,
+    private ops: PromiseTable,
+  ) {}
 
   /** A new physical private page (a fault of a fresh page, or a copy-on-write). */
   newPageId(): number {
@@ -312,7 +309,7 @@ export class Tracker {
 
   private apply(step: Step, obs: Observation, f: StepFacts): void {
     if (obs.result === 'skipped') return;
-    const def = OPS[step.op] as unknown as { results(s: Step, t: Tracker): readonly Result[]; promise(t: Tracker, s: Step, o: Observation, f: StepFacts): void };
+    const def = this.ops[step.op];
     f.allowed = def.results(step, this);
     def.promise(this, step, obs, f);
   }

@@ -7,7 +7,7 @@
 import { describeLabel, isExplained, type Label } from '../checker/label';
 import type { Policy } from '../model/policy';
 import type { Scenario } from '../scenario/types';
-import { buildCase, slug } from './artifacts';
+import { buildCase, slug } from '../io/artifacts';
 import type { ReportDocument } from './document';
 
 export interface Built {

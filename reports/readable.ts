@@ -7,7 +7,7 @@
 import { OPS } from '../ops';
 import { labelBugs, labelViolation } from '../checker/label';
 import { instrumentPolicy, kernelName, type KernelCall } from '../model/instrument';
-import { Machine } from '../model/machine';
+import { Machine } from '../run/machine';
 import type { Policy } from '../model/policy';
 import { pageState, type PageState } from '../model/page-state';
 import type { Inode } from '../model/state';

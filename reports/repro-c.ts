@@ -16,11 +16,9 @@
  * Expectations: what the step's `expect` says; fields it leaves out are filled from the model's
  * prediction (`expectFrom`, default the `linux` policy), unless `expectFrom` is null.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { kernelHazard, kernelLimits } from '../kernel/admission';
-import { ROOT } from '../kernel/build';
-import { findHazards } from '../model/hazards';
+import { packageText } from '../io/root';
+import { findHazards } from '../run/hazards';
 import type { Policy } from '../model/policy';
 import { documentedPartialFailures } from '../properties/invariants/error-atomicity';
 import { judgeOnModel } from '../properties/judge';
@@ -107,7 +105,7 @@ function expectLines(e: Expectation): string[] {
 
 const comment = (text: string) => text.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
 
-const source = (name: string) => readFileSync(join(ROOT, 'kernel', name), 'utf8');
+const source = (name: string) => packageText('kernel', name);
 
 /** The C program for `scenario`. Throws ReproError when the kernel driver's limits forbid it. */
 export function generateRepro(scenario: Scenario, opts: ReproOptions): string {

@@ -31,7 +31,5 @@ type FieldsOf<O extends Op> = Exclude<keyof StepOf<O>, 'op' | 'expect' | 'note'>
 export type OpSpec<O extends Op> = { readonly [F in FieldsOf<O>]-?: FieldSpec };
 export type Vocabulary = { readonly [O in Op]: OpSpec<O> };
 
-// The table itself is built from the op registry: each op's module (ops/) holds its row.
-export { VOCABULARY, isOp } from '../ops';
-import { OP_NAMES } from '../ops';
-export const OPS: Op[] = OP_NAMES;
+// The table itself is built from the op registry: each op's module (ops/) holds its row, and
+// ops/index.ts gathers them as VOCABULARY (and OP_NAMES, isOp).

@@ -6,7 +6,8 @@
  */
 import { jsonErrorOffset } from './json-position';
 import { Binder, rememberBinding, type BoundStep } from './bind';
-import { VOCABULARY, isOp, type FieldSpec } from './fields';
+import type { FieldSpec } from './fields';
+import { VOCABULARY, isOp } from '../ops';
 import {
   RESULTS,
   SCENARIO_FORMAT,

@@ -15,7 +15,7 @@ import { linux } from '../model/policies/linux';
 import { findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
 import { judgeOnModel, judgeTrace } from '../properties/judge';
-import { trackPromises } from '../properties/promises';
+import { trackPromises } from '../properties/track';
 import type { Observation, Scenario } from '../scenario/types';
 import { parseScenarioText, validateScenario } from '../scenario/validate';
 import { ROOT } from './support/goldens';

@@ -6,7 +6,7 @@ import { runCli } from './support/cli';
 import { successorsOf } from '../explore/alphabet';
 import { explore } from '../explore/bfs';
 import { exploreParallel } from '../explore/parallel';
-import { Machine } from '../model/machine';
+import { Machine } from '../run/machine';
 import type { Step } from '../scenario/types';
 import { DEFAULT_SCOPE, EXPLORE_OPS, scopeOf, type Scope } from '../explore/scope';
 import { findPolicy } from '../model/policies';

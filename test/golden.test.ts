@@ -4,10 +4,10 @@
  * and counters checked.
  */
 import { describe, expect, test } from '@jest/globals';
-import { OPS } from '../scenario/fields';
-import { findHazards } from '../model/hazards';
+import { OP_NAMES as OPS } from '../ops';
+import { findHazards } from '../run/hazards';
 import { linux } from '../model/policies/linux';
-import { runOnModel } from '../model/run';
+import { runOnModel } from '../run/model';
 import { loadGoldens } from './support/goldens';
 
 const goldens = loadGoldens();

@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { loadPolicyModule } from '../cli/policy-loader';
+import { loadPolicyModule } from '../io/policy-loader';
 import { linuxFixed } from '../model/policies/fixes';
 import { judgeOnModel } from '../properties/judge';
 import { parseScenarioText } from '../scenario/validate';

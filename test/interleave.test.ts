@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { checkProperty, interleave, searchProperty, type PropertyResult } from '../checker/check';
-import { campaignUnits, checkUnit, runUnits } from '../checker/campaign';
+import { campaignUnits, checkUnit } from '../checker/campaign';
+import { runUnits } from '../checker/parallel';
 import { findPolicy } from '../model/policies';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
 

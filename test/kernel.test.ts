@@ -13,10 +13,10 @@ import { formatCoverage, fuzz, type ResultClass } from '../checker/fuzz';
 import { JOURNAL_DIR } from '../kernel/journal';
 import { kernelHazard, KernelSession } from '../kernel/session';
 import { kernelUsability } from '../kernel/usable';
-import { execute } from '../model/machine';
+import { execute } from '../run/machine';
 import { linux } from '../model/policies/linux';
 import { MUTANTS } from '../model/policies/mutants';
-import { OPS } from '../scenario/fields';
+import { OP_NAMES as OPS } from '../ops';
 import { loadGoldens, ROOT } from './support/goldens';
 
 const usable = kernelUsability();

@@ -1,8 +1,8 @@
 /** Model behaviour beyond the goldens: determinism, run-time names, teardown, state copies. */
 import { describe, expect, test } from '@jest/globals';
-import { Machine } from '../model/machine';
+import { Machine } from '../run/machine';
 import { linux } from '../model/policies/linux';
-import { runOnModel } from '../model/run';
+import { runOnModel } from '../run/model';
 import { cloneState } from '../model/state';
 import { validateScenario } from '../scenario/validate';
 import { loadGoldens } from './support/goldens';

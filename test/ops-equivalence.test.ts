@@ -15,10 +15,10 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSy
 import { join } from 'path';
 import fc from 'fast-check';
 import { findPolicy } from '../model/policies';
-import { runOnModel } from '../model/run';
-import { Machine } from '../model/machine';
+import { runOnModel } from '../run/model';
+import { Machine } from '../run/machine';
 import { judgeTrace } from '../properties/judge';
-import { trackPromises } from '../properties/promises';
+import { trackPromises } from '../properties/track';
 import { parseScenarioText, validateScenario } from '../scenario/validate';
 import type { Scenario } from '../scenario/types';
 import { scenarioArbitrary } from '../generator/arbitrary';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { Machine } from '../model/machine';
+import { Machine } from '../run/machine';
 import { findPolicy } from '../model/policies';
 import { COMMANDS, EVERY_OP_EXPLORED, EVERY_OP_GENERATED, EXPLORE, OP_NAMES, OPS } from '../ops';
 import type { OpDefinition, Registry } from '../ops/define';
@@ -14,7 +14,8 @@ import { successorsOf } from '../explore/alphabet';
 import { EXPLORE_OPS, type Scope } from '../explore/scope';
 import { scenarioArbitrary } from '../generator/arbitrary';
 import type { Op } from '../scenario/types';
-import { VOCABULARY, type FieldSpec } from '../scenario/fields';
+import type { FieldSpec } from '../scenario/fields';
+import { VOCABULARY } from '../ops';
 
 describe('the registry is typed over every op', () => {
   it('rejects a registry that misses an op', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { definePolicy, PolicyError } from '../model/policy';
 import { linux } from '../model/policies/linux';
-import { runOnModel } from '../model/run';
+import { runOnModel } from '../run/model';
 import type { Kernel } from '../model/kernel';
 import { validateScenario } from '../scenario/validate';
 

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { Kernel } from '../model/kernel';
 import { definePolicy, type Policy } from '../model/policy';
 import { linux } from '../model/policies/linux';
-import { runOnModel } from '../model/run';
+import { runOnModel } from '../run/model';
 import { vmaIndex, type Folio, type Vma } from '../model/state';
 import { loadGoldens } from './support/goldens';
 

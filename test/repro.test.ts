@@ -13,7 +13,7 @@ import { promisify } from 'util';
 import { checkProperty } from '../checker/check';
 import { kernelHazard } from '../kernel/admission';
 import { kernelUsability } from '../kernel/usable';
-import { findHazards } from '../model/hazards';
+import { findHazards } from '../run/hazards';
 import { linux } from '../model/policies/linux';
 import { linuxFixed } from '../model/policies/fixes';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';

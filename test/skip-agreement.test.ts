@@ -24,14 +24,14 @@ import { KernelMachine } from '../kernel/machine';
 import { KernelSession } from '../kernel/session';
 import { kernelUsability } from '../kernel/usable';
 import type { DriverProcess, Reply } from '../kernel/driver-process';
-import { execute } from '../model/machine';
+import { execute } from '../run/machine';
 import { linux } from '../model/policies/linux';
 import { OPS } from '../ops';
 import type { NameUse } from '../ops/define';
 import { generateRepro } from '../reports/repro-c';
 import type { Op, Result, Scenario, Step } from '../scenario/types';
 import { validateScenario } from '../scenario/validate';
-import { findHazards } from '../model/hazards';
+import { findHazards } from '../run/hazards';
 import { kernelHazard } from '../kernel/admission';
 
 /** A variant of a creating step that fails whatever the pool (the generator's pools have at most 4

@@ -20,7 +20,7 @@
  */
 import type * as Api from '../../api';
 
-// The CLI's policy loader (cli/policy-loader.ts) resolves only the specifier 'hugecheck' to the
+// The CLI's policy loader (io/policy-loader.ts) resolves only the specifier 'hugecheck' to the
 // API: a relative '../../api' does not resolve from this .ts file there (no api.js beside api.ts).
 // Under ts-node, or once built (dist/bench/holdout/*.js beside dist/api.js), the relative path does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -7,13 +7,13 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { Policy } from '../model/policy';
 import type { Scenario } from '../scenario/types';
-import type { ReportCase, ReportDocument } from './document';
-import { renderHtml } from './html';
-import { renderMarkdown } from './markdown';
-import { buildReadableTrace } from './readable';
-import { generateRepro, ReproError } from './repro-c';
-import { generateJestTest } from './repro-jest';
-import { formatScenario } from './scenario-json';
+import type { ReportCase, ReportDocument } from '../reports/document';
+import { renderHtml } from '../reports/html';
+import { renderMarkdown } from '../reports/markdown';
+import { buildReadableTrace } from '../reports/readable';
+import { generateRepro, ReproError } from '../reports/repro-c';
+import { generateJestTest } from '../reports/repro-jest';
+import { formatScenario } from '../reports/scenario-json';
 
 export interface CaseInput {
   heading: string;

@@ -8,8 +8,8 @@ import { OPS } from '../ops';
 import type { Binding, ModelCtx } from '../ops/define';
 import { Binder, boundBefore, copyInherited, type Prebound, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
 import type { Counters, MountStat, Observation, Result, Scenario, Setup, Step } from '../scenario/types';
-import type { Kernel } from './kernel';
-import { createState, newProcess, type Inode, type ModelState, type Mount, type Process } from './state';
+import type { Kernel } from '../model/kernel';
+import { createState, newProcess, type Inode, type ModelState, type Mount, type Process } from '../model/state';
 
 export type { Binding } from '../ops/define';
 

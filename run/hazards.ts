@@ -8,8 +8,8 @@
  */
 import type { Scenario } from '../scenario/types';
 import { Machine } from './machine';
-import { definePolicy, type Policy } from './policy';
-import { linux } from './policies/linux';
+import { definePolicy, type Policy } from '../model/policy';
+import { linux } from '../model/policies/linux';
 
 export interface Hazards {
   /** Steps whose mremap moved part of a private owner mapping. */

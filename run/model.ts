@@ -2,7 +2,7 @@
 import { checkExpectation } from '../scenario/expect';
 import { TRACE_FORMAT, type Scenario, type Trace } from '../scenario/types';
 import { execute } from './machine';
-import type { Policy } from './policy';
+import type { Policy } from '../model/policy';
 
 export function runOnModel(scenario: Scenario, policy: Policy): Trace & { log: string[] } {
   const r = execute(scenario, policy);
