@@ -7,11 +7,12 @@ export type { Kernel, MmuGather, MmapRequest } from './model/kernel';
 export type { Folio, Inode, ModelState, Mount, PrivateResvMap, Process, Subpool, Vma } from './model/state';
 export { vmaIndex, findVma } from './model/state';
 export { linux } from './model/policies/linux';
-export { linuxFixed } from './model/policies/fixes';
+export { linuxFixed } from './model/policies/known-bugs';
 export { POLICIES, findPolicy } from './model/policies';
 // Running and judging scenarios (what `hugecheck repro --jest` tests use).
 export type { Scenario, Step, Trace, Observation, Counters, Expectation } from './scenario/types';
 export { parseScenarioText, validateScenario, ScenarioError } from './scenario/validate';
 export { runOnModel } from './run/model';
-export { judgeOnModel, judgeTrace } from './properties/judge';
+export { judgeTrace } from './properties/judge';
+export { judgeOnModel } from './run/model';
 export { CATALOGUE } from './properties/catalogue';

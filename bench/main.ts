@@ -32,7 +32,7 @@ import { POLICIES } from '../model/policies';
 import { linux } from '../model/policies/linux';
 import type { Policy } from '../model/policy';
 import { CATALOGUE, findInvariant } from '../properties/catalogue';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import type { Scenario, Step } from '../scenario/types';
 import { validateScenario } from '../scenario/validate';
 import { longScenario } from './long-scenario';

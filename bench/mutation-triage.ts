@@ -105,7 +105,7 @@ function main(): void {
   const { drawnArbitrary } = load<typeof import('../generator/arbitrary')>('generator/arbitrary.js');
   const { firstDifference } = load<typeof import('../checker/diff-policy')>('checker/diff-policy.js');
   const { reduce } = load<typeof import('../shrinkers/reduce')>('shrinkers/reduce.js');
-  const { judgeOnModel } = load<typeof import('../properties/judge')>('properties/judge.js');
+  const { judgeOnModel } = load<typeof import('../run/model')>('run/model.js');
   const { CATALOGUE } = load<{ CATALOGUE: readonly Invariant[] }>('properties/catalogue.js');
   const { linux } = load<{ linux: Policy }>('model/policies/linux.js');
   const { parseScenarioText } = load<typeof import('../scenario/validate')>('scenario/validate.js');

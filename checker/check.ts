@@ -22,7 +22,7 @@ import { drawnArbitrary, type Drawn } from '../generator/arbitrary';
 import { firstDivergence } from './diff';
 import type { Policy } from '../model/policy';
 import type { Invariant, Violation } from '../properties/invariant';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import { reduce } from '../shrinkers/reduce';
 import { DEFAULT_SHORTEST_BUDGET, proveShortest, type ShortestVerdict } from '../explore/shortest';
 import type { Scenario } from '../scenario/types';

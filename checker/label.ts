@@ -16,7 +16,7 @@ import { linux } from '../model/policies/linux';
 import { policyChanges, type Policy } from '../model/policy';
 import { findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import type { Scenario } from '../scenario/types';
 
 /** What a violation is labelled with (plain data: it goes into reports). */

@@ -8,12 +8,12 @@ import { withKernel } from './kernel-session';
 import { loadPolicy, loadScenario } from '../io/load';
 import type { Io } from './io';
 
-export async function diffCommand(file: string, opts: { policy: string; allowLeak?: boolean; json?: boolean }, io: Io): Promise<number> {
+export async function diffCommand(file: string, opts: { policy?: string; kernelModel?: string; allowLeak?: boolean; json?: boolean }, io: Io): Promise<number> {
   const scenario = loadScenario(file);
-  const policy = loadPolicy(opts.policy);
-  const model = execute(scenario, policy);
-  const r = await withKernel(io, (s) => s.run(scenario, { allowLeak: opts.allowLeak }));
+  const given = opts.policy !== undefined ? loadPolicy(opts.policy) : undefined;
+  const { r, policy } = await withKernel(io, async (s) => ({ r: await s.run(scenario, { allowLeak: opts.allowLeak }), policy: given ?? s.model }), { kernelModel: opts.kernelModel });
   if (r.skipped !== undefined) throw new UsageError(`not run on the kernel: ${r.skipped}`);
+  const model = execute(scenario, policy);
   const d = firstDivergence(model, r.trace);
   if (opts.json) {
     io.out(JSON.stringify({ format: 'hugecheck.diff/1', scenario: scenario.name, model: `model:${policy.name}`, kernel: r.trace.runner, divergence: d }, null, 2) + '\n');

@@ -10,15 +10,18 @@ import { UsageError } from '../io/errors';
 import { withKernel } from './kernel-session';
 import { loadPolicy } from '../io/load';
 import type { Io } from './io';
+import type { Policy } from '../model/policy';
 
-export async function fuzzCommand(opts: { runs: string; seed?: string; policy: string; allowLeak?: boolean; weights?: string; maxCommands?: string; save?: string }, io: Io): Promise<number> {
+export async function fuzzCommand(opts: { runs: string; seed?: string; policy?: string; kernelModel?: string; allowLeak?: boolean; weights?: string; maxCommands?: string; save?: string }, io: Io): Promise<number> {
   const num = (v: string, flag: string, min: number) => {
     if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${v}"`);
     return Number(v);
   };
   const runs = num(opts.runs, '--runs', 1);
   const seed = opts.seed !== undefined ? num(opts.seed, '--seed', 0) : randomInt(0, 2 ** 31 - 1);
-  const policy = loadPolicy(opts.policy);
+  const given = opts.policy !== undefined ? loadPolicy(opts.policy) : undefined;
+  /** The model compared with the kernel: --policy, or the running kernel's model (set once the session is open). */
+  let policy: Policy | undefined = given;
   let weights;
   try {
     weights = opts.weights ? parseWeights(opts.weights) : undefined;
@@ -27,17 +30,22 @@ export async function fuzzCommand(opts: { runs: string; seed?: string; policy: s
   }
   const maxCommands = opts.maxCommands !== undefined ? num(opts.maxCommands, '--max-commands', 1) : undefined;
   const started = Date.now();
-  const result = await withKernel(io, (session, interrupted) =>
-    fuzz(session, {
-      runs, seed, policy, weights, maxCommands, allowLeak: opts.allowLeak, interrupted,
-      onProgress: (n) => {
-        if (io.isTTY && n % 10 === 0) io.err(`\r${n}/${runs} scenarios\x1b[K`);
-      },
-    }),
+  const result = await withKernel(
+    io,
+    (session, interrupted) => {
+      policy = given ?? session.model;
+      return fuzz(session, {
+        runs, seed, policy, weights, maxCommands, allowLeak: opts.allowLeak, interrupted,
+        onProgress: (n) => {
+          if (io.isTTY && n % 10 === 0) io.err(`\r${n}/${runs} scenarios\x1b[K`);
+        },
+      });
+    },
+    { kernelModel: opts.kernelModel },
   );
   if (io.isTTY) io.err('\r\x1b[K');
   const secs = (Date.now() - started) / 1000;
-  io.out(`hugecheck fuzz: model:${policy.name} against the kernel, seed ${seed}, ${runs} generated scenarios\n`);
+  io.out(`hugecheck fuzz: model:${policy!.name} against the kernel, seed ${seed}, ${runs} generated scenarios\n`);
   io.out(`ran ${result.ran} scenarios (${result.steps} steps) on the kernel in ${secs.toFixed(1)} s; ${result.divergences.length} divergence${result.divergences.length === 1 ? '' : 's'}\n`);
   for (const [reason, n] of result.skipped) io.out(`  not run: ${n} × ${reason}\n`);
   io.out(`\ncoverage (steps run on the kernel, by op and result):\n${formatCoverage(result.coverage)}\n`);
@@ -52,6 +60,6 @@ export async function fuzzCommand(opts: { runs: string; seed?: string; policy: s
       io.out(`saved: ${f} (hugecheck diff ${f})\n`);
     }
   }
-  io.out(`\nreplay: hugecheck fuzz --runs ${runs} --seed ${seed} --policy ${policy.name}${opts.weights ? ` --weights ${opts.weights}` : ''}${maxCommands !== undefined ? ` --max-commands ${maxCommands}` : ''}\n`);
+  io.out(`\nreplay: hugecheck fuzz --runs ${runs} --seed ${seed}${opts.policy !== undefined ? ` --policy ${opts.policy}` : ''}${opts.kernelModel !== undefined ? ` --kernel-model ${opts.kernelModel}` : ''}${opts.weights ? ` --weights ${opts.weights}` : ''}${maxCommands !== undefined ? ` --max-commands ${maxCommands}` : ''}\n`);
   return result.divergences.length ? 1 : 0;
 }

@@ -99,7 +99,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--allow-leak', 'with --kernel: also run scenarios that leave the pool changed until reboot')
     .option('--json', 'print the trace (hugecheck.trace/1) instead of the table')
     .option('--record <file>', 'with --kernel: write the scenario to FILE with every step expecting what the kernel did (a golden)')
-    .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string }) => {
+    .option('--kernel-model <id>', 'the kernel registry entry to model the running kernel with (default: the one for uname -r, adjusted to the known-bug probe)')
+    .action(async (file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string; kernelModel?: string }) => {
       code = await runCommand(file, opts, io);
     });
   program
@@ -147,7 +148,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('diff')
     .description('run a scenario on the model and on the kernel and show the first divergence')
     .argument('<scenario>', 'scenario file')
-    .option('--policy <name>', 'the model policy', 'linux')
+    .option('--policy <name>', 'the model policy (default: the running kernel\'s model)')
+    .option('--kernel-model <id>', 'the kernel registry entry to model the running kernel with (default: the one for uname -r, adjusted to the known-bug probe)')
     .option('--allow-leak', 'also run scenarios that leave the pool changed until reboot')
     .option('--json', 'print the divergence as JSON')
     .action(async (file: string, opts) => {
@@ -173,7 +175,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description('generated scenarios on the model and on the kernel; divergences shrunk to minimal scenarios')
     .option('--runs <n>', 'scenarios to generate', '200')
     .option('--seed <n>', 'random seed (default: a fresh one, printed)')
-    .option('--policy <name>', 'the model policy', 'linux')
+    .option('--policy <name>', 'the model policy (default: the running kernel\'s model)')
+    .option('--kernel-model <id>', 'the kernel registry entry to model the running kernel with (default: the one for uname -r, adjusted to the known-bug probe)')
     .option('--weights <list>', 'command weights over the defaults')
     .option('--max-commands <n>', 'longest generated scenario (default 30)')
     .option('--allow-leak', 'also run scenarios that leave the pool changed until reboot')

@@ -1,9 +1,10 @@
 /** `hugecheck run SCENARIO.json`: the scenario on the model, a table, every expect checked. */
 import pc from 'picocolors';
 import { describeLabel, labelViolation } from '../checker/label';
-import { linux } from '../model/policies/linux';
+import type { Policy } from '../model/policy';
 import type { Violation } from '../properties/invariant';
-import { judgeOnModel, judgeTrace } from '../properties/judge';
+import { judgeTrace } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import type { Trace } from '../scenario/types';
 import { existsSync, writeFileSync } from 'fs';
 import { withExpectations } from '../scenario/expect';
@@ -14,15 +15,25 @@ import { formatMismatches, formatRunTable, plainStyle, type Style } from '../rep
 import type { Io } from './io';
 import { loadPolicy, loadScenario } from '../io/load';
 
-export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string }, io: Io): Promise<number> {
+export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string; kernelModel?: string }, io: Io): Promise<number> {
+  if (opts.kernelModel !== undefined && !opts.kernel) throw new UsageError('--kernel-model needs --kernel');
   if (opts.record !== undefined && !opts.kernel) throw new UsageError('--record needs --kernel: a golden\'s expectations are what the kernel did');
   if (opts.record !== undefined && existsSync(opts.record)) throw new UsageError(`--record ${opts.record}: the file exists (nothing was run; remove it or name another)`);
   const scenario = loadScenario(file);
   const policy = loadPolicy(opts.policy);
   let trace: Trace;
   let violations: Map<string, Violation>;
+  /** With --kernel: the running kernel's model (what labels the violations as known bugs). */
+  let kernelModel: Policy = policy;
   if (opts.kernel) {
-    const r = await withKernel(io, (s) => s.run(scenario, { allowLeak: opts.allowLeak }));
+    const r = await withKernel(
+      io,
+      async (s) => {
+        kernelModel = s.model;
+        return s.run(scenario, { allowLeak: opts.allowLeak });
+      },
+      { kernelModel: opts.kernelModel },
+    );
     if (r.skipped !== undefined) throw new UsageError(`not run on the kernel: ${r.skipped}`);
     trace = r.trace;
     violations = judgeTrace(scenario, trace);
@@ -50,7 +61,7 @@ export async function runCommand(file: string, opts: { policy: string; json?: bo
   if (violations.size) {
     io.out(`invariants violated (hugecheck invariants explains each):\n`);
     for (const [id, v] of violations) {
-      const label = labelViolation(opts.kernel ? linux : policy, id, scenario);
+      const label = labelViolation(kernelModel, id, scenario);
       io.out(`  ${id} at ${v.step === 'final' ? 'the final observation' : `step ${v.step}`}: ${v.message}${label.knownBugs || label.inseparable ? ` [${describeLabel(label)}]` : ''}\n`);
     }
     io.out('\n');

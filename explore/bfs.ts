@@ -12,9 +12,10 @@ import { createsName } from '../ops';
 import type { Policy } from '../model/policy';
 import { CATALOGUE } from '../properties/catalogue';
 import type { Invariant, Violation } from '../properties/invariant';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import { trackPromisesState } from '../properties/track';
 import type { Scenario, Step } from '../scenario/types';
+import type { StepFacts } from '../properties/promises';
 import { Machine } from '../run/machine';
 import { successorsOf } from './alphabet';
 import { canonicalKey } from './canonical';
@@ -80,12 +81,18 @@ export function scenarioOf(scope: Scope, steps: Step[], name = 'explored'): Scen
 export function expandPath(policy: Policy, scope: Scope, steps: Step[], invariants: readonly Invariant[], symmetric: boolean) {
   const scenario = scenarioOf(scope, steps);
   let key = '';
+  let facts: StepFacts[] | undefined;
   const { violations } = judgeOnModel(scenario, policy, invariants, {
-    beforeTeardown(m, initial, obs) {
-      const { facts, state } = trackPromisesState(scenario, initial, obs);
-      key = fingerprint(canonicalKey(m, state, symmetric));
-      return facts;
-    },
+    observers: (m) => [
+      {
+        beforeTeardown(initial, obs) {
+          const tracked = trackPromisesState(scenario, initial, obs);
+          facts = tracked.facts;
+          key = fingerprint(canonicalKey(m, tracked.state, symmetric));
+        },
+      },
+    ],
+    facts: () => facts,
   });
   return { key, violations, scenario };
 }

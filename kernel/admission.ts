@@ -5,6 +5,7 @@
  */
 import { findHazards } from '../run/hazards';
 import { execute } from '../run/machine';
+import type { Policy } from '../model/policy';
 import { linux } from '../model/policies/linux';
 import { createsName } from '../ops';
 import type { Scenario } from '../scenario/types';
@@ -22,13 +23,14 @@ export function kernelLimits(s: Scenario): string | undefined {
   return undefined;
 }
 
-/** Why a scenario must not run on this machine unless the user insists, or undefined. */
-export function kernelHazard(s: Scenario): string | undefined {
-  const h = findHazards(s);
+/** Why a scenario must not run on this machine unless the user insists, or undefined. `model` is
+ *  the running kernel's model (model/kernels.ts); the mremap check does not depend on it. */
+export function kernelHazard(s: Scenario, model: Policy = linux): string | undefined {
+  const h = findHazards(s, model);
   if (h.leakyMremapSteps.length) {
     return `step ${h.leakyMremapSteps[0]} moves part of a private mapping with mremap, which leaks reservations on Linux until reboot (kernel-findings.md §1); pass --allow-leak to run it anyway`;
   }
-  const final = execute(s, linux).final.counters;
+  const final = execute(s, model).final.counters;
   if (final.rsvd !== 0 || final.free !== final.total || final.surp !== 0) {
     return `the model predicts this scenario leaves the pool changed after teardown (Rsvd ${final.rsvd}, Free ${final.free} of ${final.total}, Surp ${final.surp}), which lasts until reboot on a real kernel; pass --allow-leak to run it anyway`;
   }

@@ -12,12 +12,14 @@
 import { readFileSync } from 'fs';
 import { findHazards } from '../run/hazards';
 import { kernelHazard, kernelLimits } from './admission';
-import { checkExpectation } from '../scenario/expect';
-import { TRACE_FORMAT, type Counters, type Observation, type Scenario, type Trace } from '../scenario/types';
+import type { Counters, Scenario, Trace } from '../scenario/types';
+import { runAsync, type Runner } from '../run/loop';
 import { DriverProcess, KernelError } from './driver-process';
 import { recoverInterruptedRuns } from './journal';
 import { KernelMachine } from './machine';
 import { kernelUsability } from './usable';
+import { kernelForRelease, type KernelChoice } from '../model/kernels';
+import type { Policy } from '../model/policy';
 
 export class KernelUnavailable extends Error {}
 export class KernelRefused extends Error {}
@@ -46,7 +48,16 @@ export class KernelSession {
     /** Leaked reservations of the idle machine. */
     public leaked: number,
     private before: { settings: [number, number]; meminfo: [number, number, number, number] },
-  ) {}
+  ) {
+    this.choice = kernelForRelease(release);
+    this.model = this.choice.kernel.policy;
+  }
+
+  /** The kernel registry's entry for this kernel (model/kernels.ts). */
+  choice: KernelChoice;
+  /** The model of this kernel: the entry's policy, or what the caller set (--kernel-model, or the
+   *  entry adjusted to the known-bug probe, kernel/probe.ts). Hazards and admission ask it. */
+  model: Policy;
 
   static async open(): Promise<KernelSession> {
     const u = kernelUsability();
@@ -70,6 +81,7 @@ export class KernelSession {
     }
     const s = new KernelSession(d, ready.release, ir, before);
     s.notes.push(...notes);
+    if (s.choice.note) s.notes.push(s.choice.note);
     if (ir > 0) s.notes.push(`this machine carries ${ir} leaked huge page reservation${ir === 1 ? '' : 's'} (HugePages_Rsvd ${ir} with the pool at 0, kernel-observed §0.1): every pool write adds ${ir} and every counter has it subtracted`);
     return s;
   }
@@ -91,17 +103,22 @@ export class KernelSession {
     const limit = kernelLimits(s);
     if (limit) return { skipped: `the scenario needs ${limit}`, steps: 0 };
     if (!opts.allowLeak) {
-      const hazard = kernelHazard(s);
+      const hazard = kernelHazard(s, this.model);
       if (hazard) return { skipped: hazard, steps: 0 };
     }
-    if (this.leaked > 0 && (s.requiresCleanPool || findHazards(s).unbackedSteps.length > 0)) {
+    if (this.leaked > 0 && (s.requiresCleanPool || findHazards(s, this.model).unbackedSteps.length > 0)) {
       return { skipped: `requiresCleanPool: the scenario drives Rsvd below zero or above Free, where a machine with ${this.leaked} leaked reservations lets it use the leaked pages, so the baseline cannot be compensated`, steps: 0 };
     }
     const m = new KernelMachine(this.d, this.leaked);
-    const initial = await m.start(s.setup);
-    const steps: Observation[] = [];
-    for (const step of s.steps) steps.push(await m.step(step));
-    const final = await m.teardown();
+    const runner: Runner<'async'> = {
+      name: `kernel:${this.release}`,
+      start: () => m.start(s.setup),
+      step: (step) => m.step(step),
+      finish: () => m.teardown(),
+      baseline: () => this.baseline,
+    };
+    const trace = await runAsync(s, runner);
+    const final = trace.final;
     if (final.counters.rsvd !== 0 || final.counters.free !== final.counters.total || final.counters.surp !== 0) {
       // The scenario left the pool changed (a kernel leak the model did not predict): measure the
       // idle machine again so later scenarios stay comparable, and say so.
@@ -111,8 +128,7 @@ export class KernelSession {
       this.notes.push(`WARNING: ${this.damaged}`);
       this.leaked = ir;
     }
-    const mismatches = s.steps.flatMap((step, i) => checkExpectation(i, step.expect, steps[i]!));
-    return { trace: { format: TRACE_FORMAT, scenario: s.name, runner: `kernel:${this.release}`, baseline: this.baseline, initial, steps, final, mismatches }, steps: s.steps.length };
+    return { trace, steps: s.steps.length };
   }
 
   /** Ends the session and checks the machine is as it was. Returns what was not restored. */

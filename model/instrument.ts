@@ -1,8 +1,9 @@
 /**
- * Which kernel functions ran: a policy derived from another whose every named function records its
- * call (name and nesting depth) and then runs the original. Internal calls go through `this`, so the
- * whole call tree of a step is recorded. Reports use it to say which rules fired at each step; the
- * hot path never sees it.
+ * Observing the model's kernel functions: `observeCalls` derives a policy from another whose chosen
+ * functions tell an observer of each call (its arguments, its nesting depth) and then run the
+ * original, changing nothing. Internal calls go through `this`, so every path that reaches a function
+ * is seen. The reports record which rules fired at each step (`instrumentPolicy`); the hazard check
+ * (run/hazards.ts) watches mremap's moves. The hot path never sees it.
  */
 import type { Kernel } from './kernel';
 import { definePolicy, markNotAuthorsChange, type Policy } from './policy';
@@ -32,14 +33,19 @@ export interface Instrumented {
   take(): KernelCall[];
 }
 
-export function instrumentPolicy(base: Policy): Instrumented {
-  let calls: KernelCall[] = [];
+/** Sees a call of a kernel function before it runs: its name, arguments and depth (0 for a call
+ *  from the interpreter, 1 for a call made by such a function, ...). */
+export type CallObserver = (fn: keyof Kernel, args: readonly unknown[], depth: number) => void;
+
+/** `base` with the functions `fns` (every function by default) observed. The result is marked as
+ *  no change of the policy's author (policyChanges looks through it). */
+export function observeCalls(base: Policy, observer: CallObserver, fns: readonly (keyof Kernel)[] = kernelFunctionNames(base)): Policy {
   let depth = 0;
   const overrides: Record<string, (...args: unknown[]) => unknown> = {};
-  for (const fn of kernelFunctionNames(base)) {
+  for (const fn of fns) {
     const original = (base as unknown as Record<string, (...args: unknown[]) => unknown>)[fn]!;
     overrides[fn] = function (this: unknown, ...args: unknown[]) {
-      calls.push({ fn, depth });
+      observer(fn, args, depth);
       depth++;
       try {
         return original.apply(this, args);
@@ -48,9 +54,14 @@ export function instrumentPolicy(base: Policy): Instrumented {
       }
     };
   }
-  const policy = markNotAuthorsChange(definePolicy(base, { name: base.name, description: base.description, overrides: overrides as Partial<Kernel> }));
+  return markNotAuthorsChange(definePolicy(base, { name: base.name, description: base.description, overrides: overrides as Partial<Kernel> }));
+}
+
+/** Records every call (name and depth) for the reports. */
+export function instrumentPolicy(base: Policy): Instrumented {
+  let calls: KernelCall[] = [];
   return {
-    policy,
+    policy: observeCalls(base, (fn, _args, depth) => calls.push({ fn, depth })),
     take() {
       const out = calls;
       calls = [];

@@ -233,7 +233,7 @@ export class Tracker {
     return { procs: this.procs, files: this.files, segs: this.segs, mounts: this.mounts };
   }
 
-  run(initial: Counters, steps: Observation[]): StepFacts[] {
+  run(initial: Counters, steps: readonly Observation[]): StepFacts[] {
     const out: StepFacts[] = [];
     let before = initial;
     let mountsBefore = DEFAULT_MOUNTS;

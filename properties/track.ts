@@ -5,11 +5,11 @@ import { Tracker, type PromiseState, type PromiseTable, type StepFacts } from '.
 
 const TABLE = OPS as unknown as PromiseTable;
 
-export function trackPromises(scenario: Scenario, initial: Counters, steps: Observation[]): StepFacts[] {
+export function trackPromises(scenario: Scenario, initial: Counters, steps: readonly Observation[]): StepFacts[] {
   return new Tracker(scenario, TABLE).run(initial, steps);
 }
 
-export function trackPromisesState(scenario: Scenario, initial: Counters, steps: Observation[]): { facts: StepFacts[]; state: PromiseState } {
+export function trackPromisesState(scenario: Scenario, initial: Counters, steps: readonly Observation[]): { facts: StepFacts[]; state: PromiseState } {
   const t = new Tracker(scenario, TABLE);
   const facts = t.run(initial, steps);
   return { facts, state: t.state() };

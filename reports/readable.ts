@@ -13,8 +13,7 @@ import { pageState, type PageState } from '../model/page-state';
 import type { Inode } from '../model/state';
 import { CATALOGUE } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
-import { judgeOnModel } from '../properties/judge';
-import { checkExpectation } from '../scenario/expect';
+import { judgeOnModel } from '../run/model';
 import type { Counters, Mismatch, Observation, Scenario, Step } from '../scenario/types';
 import { describeStep } from './describe';
 
@@ -166,32 +165,42 @@ const toCalls = (calls: KernelCall[]) => calls.map((c) => ({ fn: kernelName(c.fn
  *  which known kernel bug's fix makes it hold (costs one model run per bug and violation). */
 export function buildReadableTrace(scenario: Scenario, policy: Policy, opts: { invariants?: readonly Invariant[]; labelKnownBugs?: boolean } = {}): ReadableTrace {
   const invariants = opts.invariants ?? CATALOGUE;
+  // One run, judged, with the kernel calls recorded and the processes drawn after each step.
   const ins = instrumentPolicy(policy);
-  const m = new Machine(ins.policy, scenario.setup);
-  ins.take(); // the setup's sysctl writes belong to no step
-  const initial = m.counters();
-  let prev = initial;
-  const steps: StepReport[] = scenario.steps.map((step, index) => {
-    const observation = m.observe(m.step(step));
-    const r: StepReport = {
-      index,
-      step,
-      op: describeStep(step),
-      observation,
-      changed: changedKeys(prev, observation.counters),
-      calls: toCalls(ins.take()),
-      processes: snapshot(m),
-      violations: [],
-      mismatches: checkExpectation(index, step.expect, observation),
-    };
-    prev = observation.counters;
-    return r;
+  const steps: StepReport[] = [];
+  let final!: ReadableTrace['final'];
+  let initial!: Counters;
+  let prev!: Counters;
+  const judged = judgeOnModel(scenario, ins.policy, invariants, {
+    namesEachStep: true,
+    observers: (m) => {
+      ins.take(); // the setup's sysctl writes belong to no step
+      initial = prev = m.counters();
+      return [
+        {
+          afterStep(index, observation) {
+            const step = scenario.steps[index]!;
+            steps.push({
+              index,
+              step,
+              op: describeStep(step),
+              observation,
+              changed: changedKeys(prev, observation.counters),
+              calls: toCalls(ins.take()),
+              processes: snapshot(m),
+              violations: [],
+              mismatches: [],
+            });
+            prev = observation.counters;
+          },
+          afterTeardown(observation) {
+            final = { observation, changed: changedKeys(prev, observation.counters), calls: toCalls(ins.take()), violations: [] };
+          },
+        },
+      ];
+    },
   });
-  m.teardown();
-  const finalObs = m.observe('ok');
-  const final = { observation: finalObs, changed: changedKeys(prev, finalObs.counters), calls: toCalls(ins.take()), violations: [] as ViolationReport[] };
-
-  const judged = judgeOnModel(scenario, policy, invariants);
+  for (const mm of judged.trace.mismatches) steps[mm.step]!.mismatches.push(mm);
   const violations: ReadableTrace['violations'] = [];
   for (const inv of invariants) {
     const v = judged.violations.get(inv.id);

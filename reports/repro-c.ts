@@ -21,7 +21,7 @@ import { packageText } from '../io/root';
 import { findHazards } from '../run/hazards';
 import type { Policy } from '../model/policy';
 import { documentedPartialFailures } from '../properties/invariants/error-atomicity';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import type { Expectation, Observation, Scenario, Step } from '../scenario/types';
 import { describeStep } from './describe';
 import { OPS } from '../ops';

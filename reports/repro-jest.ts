@@ -6,7 +6,7 @@
  */
 import type { Policy } from '../model/policy';
 import { findPolicy } from '../model/policies';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import type { Observation, Scenario } from '../scenario/types';
 import { formatScenario } from './scenario-json';
 

@@ -7,7 +7,8 @@
 import { OPS } from '../ops';
 import type { Binding, ModelCtx } from '../ops/define';
 import { Binder, boundBefore, copyInherited, type Prebound, DEFAULT_MOUNT, ENDED, FAILED, LIVE, Liveness, liveHandles, P0, type BoundStep } from '../scenario/bind';
-import type { Counters, MountStat, Observation, Result, Scenario, Setup, Step } from '../scenario/types';
+import type { Counters, MountStat, Observation, Result, Scenario, Setup, Step, Trace } from '../scenario/types';
+import { runSync, type Observer, type Runner } from './loop';
 import type { Kernel } from '../model/kernel';
 import { createState, newProcess, type Inode, type ModelState, type Mount, type Process } from '../model/state';
 
@@ -156,13 +157,31 @@ export class Machine {
   }
 }
 
-/** Runs a whole scenario on a policy and returns each step's observation and the final one. */
-export function execute(scenario: Scenario, k: Kernel): { initial: Counters; steps: Observation[]; final: Observation; log: string[] } {
+/** The model as a runner of the run loop (run/loop.ts). */
+export function modelRunner(m: Machine, name: string): Runner<'sync'> {
+  return {
+    name,
+    start: () => m.counters(),
+    step: (step) => m.observe(m.step(step)),
+    finish: () => {
+      m.teardown();
+      return m.observe('ok');
+    },
+  };
+}
+
+/** Runs a scenario on the model through the run loop: its trace, and the machine in its end state. */
+export function runModel(scenario: Scenario, k: Kernel & { name?: string }, observers?: (m: Machine) => readonly Observer[], opts: { namesEachStep?: boolean } = {}): { trace: Trace; m: Machine } {
   // A generated scenario's bindings are reused; its binder's handle table is complete, which is all
-  // a whole run reads of it (liveness and statfs names), since names() is not asked here.
-  const m = new Machine(k, scenario.setup, boundBefore(scenario));
-  const initial = m.counters();
-  const steps = scenario.steps.map((step) => m.observe(m.step(step)));
-  m.teardown();
-  return { initial, steps, final: m.observe('ok'), log: m.s.log };
+  // a whole run reads of it (liveness and statfs names). Observers that read names() after each
+  // step (the reports) ask for a binder that binds as the run goes.
+  const m = new Machine(k, scenario.setup, opts.namesEachStep ? undefined : boundBefore(scenario));
+  return { trace: runSync(scenario, modelRunner(m, `model:${k.name ?? 'unnamed'}`), observers?.(m)), m };
+}
+
+/** Runs a whole scenario on a policy: its trace (each step's observation, the final one, the
+ *  mismatches with the steps' `expect`) and the model's log. */
+export function execute(scenario: Scenario, k: Kernel & { name?: string }, observers?: (m: Machine) => readonly Observer[]): Trace & { log: string[] } {
+  const { trace, m } = runModel(scenario, k, observers);
+  return Object.assign(trace, { log: m.s.log });
 }

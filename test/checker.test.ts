@@ -15,7 +15,7 @@ import { linux } from '../model/policies/linux';
 import { MUTANTS } from '../model/policies/mutants';
 import { definePolicy } from '../model/policy';
 import { findInvariant } from '../properties/catalogue';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import { parseScenarioText } from '../scenario/validate';
 import { readFileSync } from 'fs';
 

@@ -12,7 +12,7 @@ import { firstDivergence } from '../checker/diff';
 import type { DiffPolicyDocument } from '../cli/diff-policy';
 import { findPolicy } from '../model/policies';
 import { linux } from '../model/policies/linux';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import { runCli } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'hugecheck-diff-policy-'));

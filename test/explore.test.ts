@@ -10,7 +10,7 @@ import { Machine } from '../run/machine';
 import type { Step } from '../scenario/types';
 import { DEFAULT_SCOPE, EXPLORE_OPS, scopeOf, type Scope } from '../explore/scope';
 import { findPolicy } from '../model/policies';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import { parseScenarioText } from '../scenario/validate';
 import { ROOT } from './support/goldens';
 

@@ -12,7 +12,7 @@ import { COMMAND_KINDS, DEFAULT_WEIGHTS } from '../generator/commands';
 import { linux } from '../model/policies/linux';
 import { definePolicy } from '../model/policy';
 import { findInvariant } from '../properties/catalogue';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 import { validateScenario } from '../scenario/validate';
 import { runCli } from './support/cli';
 

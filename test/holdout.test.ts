@@ -8,8 +8,8 @@ import { describe, expect, test } from '@jest/globals';
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { loadPolicyModule } from '../io/policy-loader';
-import { linuxFixed } from '../model/policies/fixes';
-import { judgeOnModel } from '../properties/judge';
+import { linuxFixed } from '../model/policies/known-bugs';
+import { judgeOnModel } from '../run/model';
 import { parseScenarioText } from '../scenario/validate';
 
 const DIR = join(__dirname, '..', 'bench', 'holdout');

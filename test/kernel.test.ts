@@ -15,9 +15,13 @@ import { kernelHazard, KernelSession } from '../kernel/session';
 import { kernelUsability } from '../kernel/usable';
 import { execute } from '../run/machine';
 import { linux } from '../model/policies/linux';
+import { KNOWN_BUGS } from '../model/policies/known-bugs';
+import { kernelForRelease } from '../model/kernels';
+import { modelAfterProbe, probeKnownBugs } from '../kernel/probe';
 import { MUTANTS } from '../model/policies/mutants';
 import { OP_NAMES as OPS } from '../ops';
 import { loadGoldens, ROOT } from './support/goldens';
+import { runCli } from './support/cli';
 
 const usable = kernelUsability();
 if (!usable.ok) console.log(`kernel tests skipped: ${usable.reason}`);
@@ -67,14 +71,14 @@ kdescribe('the kernel oracle', () => {
       scenarios++;
       steps += r.steps;
       expect({ file: g.file, mismatches: r.trace.mismatches }).toEqual({ file: g.file, mismatches: [] });
-      expect({ file: g.file, divergence: firstDivergence(execute(g.scenario, linux), r.trace) }).toEqual({ file: g.file, divergence: null });
+      expect({ file: g.file, divergence: firstDivergence(execute(g.scenario, session.model), r.trace) }).toEqual({ file: g.file, divergence: null });
     }
     console.log(`goldens on ${session.release}: ${scenarios} scenarios, ${steps} steps agree with the model; not run (model-only, or requiresCleanPool on a leaked machine): ${refused.join(', ')}`);
     expect(scenarios).toBeGreaterThanOrEqual(90);
   });
 
   test('a bounded differential fuzz finds no divergence and covers every op and result class', async () => {
-    const r = await fuzz(session, { runs: 300, seed: 20261122, policy: linux });
+    const r = await fuzz(session, { runs: 300, seed: 20261122, policy: session.model });
     console.log(`differential fuzz on ${session.release}: ${r.ran} scenarios, ${r.steps} steps on the kernel, ${r.divergences.length} divergences\n${formatCoverage(r.coverage)}`);
     expect(r.divergences.map((d) => d.scenario)).toEqual([]);
     expect(r.ran).toBeGreaterThanOrEqual(280);
@@ -91,6 +95,21 @@ kdescribe('the kernel oracle', () => {
     const r = await fuzz(session, { runs: 300, seed: 7, policy: wrong, maxDivergences: 1 });
     expect(r.divergences).toHaveLength(1);
     expect(r.divergences[0]!.scenario.steps.length).toBeLessThanOrEqual(6);
+  });
+
+  test('the kernel registry models this kernel, and the known-bug probe sees every safe known bug of 6.18 here', async () => {
+    // The machine runs 6.18: its entry, with the model linux (the goldens were measured here).
+    expect(session.choice.kernel).toBe(kernelForRelease(session.release).kernel);
+    expect(session.choice.kernel.id).toBe('linux-6.18');
+    expect(session.model).toBe(linux);
+    const probe = await probeKnownBugs(session, session.choice.kernel);
+    const by = (v: string) => probe.filter((r) => r.verdict === v).map((r) => r.bug.id);
+    // k3's probe needs a clean pool: on a machine with leaked reservations it is not run.
+    const cleanOnly = session.leaked > 0 ? ['surplus-restore-release'] : [];
+    expect(by('shows')).toEqual(KNOWN_BUGS.filter((b) => 'golden' in b.probe && !cleanOnly.includes(b.id)).map((b) => b.id));
+    expect(by('shows')).toHaveLength(5 - cleanOnly.length);
+    expect(by('not run')).toEqual(['mremap-partial-private', ...cleanOnly]);
+    expect(modelAfterProbe(session.choice.kernel, probe)).toBe(linux);
   });
 
   test('a scenario that would leak is refused with the reason', () => {
@@ -145,6 +164,24 @@ kdescribe('clean-up when things go wrong', () => {
     await s.close().catch(() => undefined);
     const again = await KernelSession.open();
     expect(await again.close()).toEqual([]);
+    expect(machineState()).toEqual(before);
+  });
+});
+
+kdescribe('the running kernel named on the command line', () => {
+  test('run --kernel names the model of this kernel and what the known-bug probe saw; --kernel-model overrides it', async () => {
+    const before = machineState();
+    const golden = join(ROOT, 'scenarios', 'golden', 'kernel-runs', 'k15-fork-after-steal-reads-zero.json');
+    const r = await runCli('run', '--kernel', golden);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/kernel 6\.18\S*: model linux \(Linux 6\.18\); known-bug probe \(6 known bugs\): shows restore-reserve-still-mapped, (surplus-restore-release, )?failed-reserve-min-size, failed-fault-size-quota, fork-after-steal-reads-zero; not probed: mremap-partial-private/);
+    // The violations are labelled with the kernel's model: k15 is a known bug of 6.18.
+    expect(r.out).toContain('[known kernel bug fork-after-steal-reads-zero]');
+    const other = await runCli('run', '--kernel', '--kernel-model', 'linux-7.3', golden);
+    expect(other.err).toContain('using the model of Linux 7.3 (mainline, from source) (linux-7.3), as --kernel-model asks');
+    expect(other.err).toContain('model linux-7.3 ');
+    const bad = await runCli('run', '--kernel', '--kernel-model', 'linux-2.6', golden);
+    expect([bad.code, bad.err]).toEqual([2, 'hugecheck: --kernel-model linux-2.6: no such kernel in the registry (known: linux-6.18, linux-7.3)\n']);
     expect(machineState()).toEqual(before);
   });
 });

@@ -7,12 +7,13 @@ import { describe, expect, test } from '@jest/globals';
 import { checkProperty } from '../checker/check';
 import { Labeller } from '../checker/label';
 import { fixFailedReserveMinSize } from '../model/policies/fixes';
+import {  } from '../model/policies/known-bugs';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
 import { linux } from '../model/policies/linux';
-import { linuxFixed } from '../model/policies/fixes';
+import { linuxFixed } from '../model/policies/known-bugs';
 import { definePolicy, policyChanges } from '../model/policy';
 import { findInvariant } from '../properties/catalogue';
-import { judgeOnModel } from '../properties/judge';
+import { judgeOnModel } from '../run/model';
 
 /** A user's change to the very function the failed-reserve-min-size fix replaces: a failed
  *  reservation puts nothing back (neither the subpool's pages nor its quota). */

@@ -1,15 +1,11 @@
 /**
  * Fixes for the invariant breaks Linux 6.18 shows, each written as a kernel patch would repair it,
- * and `linux-fixed`, which applies them all. Each fix is a function of its base policy so fixes
+ * (the known bugs of model/policies/known-bugs.ts are given by them; `linux-fixed` applies them all). Each fix is a function of its base policy so fixes
  * compose (each overrides different functions).
  */
-import { definePolicy, markNotAuthorsChange, type Policy, type PolicySpec } from '../policy';
-import { linux } from './linux';
+import { repair, type Fix } from './bugs';
 
-export type Fix = (base: Policy) => Policy;
-
-/** A fix layer: a known bug repaired, not a change of the policy's author (policyChanges). */
-const repair = (base: Policy, spec: PolicySpec): Policy => markNotAuthorsChange(definePolicy(base, spec));
+export type { Fix } from './bugs';
 
 /** kernel-findings.md §1: mremap's fix-up clears the reservation state of the whole source VMA
  *  before splitting it. Fix: split off the moved range first, so only the moved piece is cleared
@@ -109,11 +105,3 @@ export const fixForkAfterStealReadsZero: Fix = (base) =>
       },
     },
   });
-
-export const ALL_FIXES: readonly Fix[] = [fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, fixFailedReserveMinSize, fixFailedFaultSizeQuota, fixForkAfterStealReadsZero];
-
-export const linuxFixed: Policy = definePolicy(ALL_FIXES.reduce((p, fix) => fix(p), linux), {
-  name: 'linux-fixed',
-  description: 'linux with its invariant breaks repaired: mremap clears only the moved piece, restore-on-zap only for unshared pages, a restored reservation keeps its page, a failed reservation refills the subpool, a failed fault returns its quota, a fork keeps HPAGE_RESV_UNMAPPED',
-  overrides: {},
-});

@@ -3,20 +3,28 @@
  * A violation found under `linux` is labelled with one of these only when its counterexample holds
  * under that bug's fix policy (the checker does that).
  */
-import { fixFailedFaultSizeQuota, fixFailedReserveMinSize, fixForkAfterStealReadsZero, fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease, type Fix } from './fixes';
+import { definePolicy, type Policy } from '../policy';
+import { bugFromFix, type Bug, type Fix } from './bugs';
+import { fixFailedFaultSizeQuota, fixFailedReserveMinSize, fixForkAfterStealReadsZero, fixMremapPartialPrivate, fixRestoreReserveStillMapped, fixSurplusRestoreRelease } from './fixes';
+import { linux } from './linux';
 
-export interface KnownBug {
-  id: string;
-  title: string;
+/** How to tell on a real kernel whether it has the bug: a golden scenario on which the model with
+ *  the bug and the model without it observe different things (the known-bug probe runs it and says
+ *  which of the two the kernel did), or why no scenario may be run for it. */
+export type Probe = { golden: string } | { unsafe: string };
+
+export interface KnownBug extends Bug {
   explanation: string;
   /** Kernel functions and documents. */
   reference: string;
-  /** Repairs only this bug in a policy (the checker applies it to the policy under check). */
-  fix: Fix;
+  probe: Probe;
 }
 
+const known = (b: { id: string; title: string; explanation: string; reference: string; fix: Fix; probe: Probe }): KnownBug => ({ ...bugFromFix(b.id, b.title, b.fix), explanation: b.explanation, reference: b.reference, probe: b.probe });
+
+/** The known bugs of Linux 6.18, which are also the list of their fixes. */
 export const KNOWN_BUGS: readonly KnownBug[] = [
-  {
+  known({
     id: 'mremap-partial-private',
     title: 'A partial mremap move of a private mapping leaks reservations and ownership',
     explanation:
@@ -24,8 +32,9 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       'left behind has no reserve map and no HPAGE_RESV_OWNER: its untouched reservations are never returned (until reboot), and its copy-on-write after fork gets SIGBUS in the owner.',
     reference: 'mm/mremap.c copy_vma_and_data, mm/hugetlb.c clear_vma_resv_huge_pages; kernel-findings.md §1; kernel-observed.md 6g, 6k',
     fix: fixMremapPartialPrivate,
-  },
-  {
+    probe: { unsafe: 'every reproduction leaks reservations until reboot' },
+  }),
+  known({
     id: 'restore-reserve-still-mapped',
     title: 'Restore-on-zap gives back a reservation for a page a fork child still maps',
     explanation:
@@ -33,8 +42,9 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       'While a child still maps it, the map shows the reservation but Rsvd only gets it back when the child frees the page: Rsvd runs low or negative, and a reserved fault can SIGBUS.',
     reference: 'mm/hugetlb.c __unmap_hugepage_range (since df7a6d1f6405, v6.8); kernel-findings.md §2; kernel-observed.md 4j, 4k, 4m, 4n, 4n2, 4o, 4p',
     fix: fixRestoreReserveStillMapped,
-  },
-  {
+    probe: { golden: 'scenarios/golden/observed/4m-owner-dontneed-shared-page.json' },
+  }),
+  known({
     id: 'surplus-restore-release',
     title: 'With surplus pages, a restored reservation loses its page',
     explanation:
@@ -42,8 +52,9 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       'allocator in the same call: Rsvd exceeds Free, and a reserved fault that finds no page and no overcommit room gets SIGBUS.',
     reference: 'mm/hugetlb.c free_huge_folio, hugepage_subpool_put_pages; kernel-semantics.md R-1.6, I-3; scenarios/golden/kernel-runs/k3-min-size-surplus-restore.json',
     fix: fixSurplusRestoreRelease,
-  },
-  {
+    probe: { golden: 'scenarios/golden/kernel-runs/k3-min-size-surplus-restore.json' },
+  }),
+  known({
     id: 'failed-reserve-min-size',
     title: 'A failed reservation on a size=,min_size= mount gives the mount\'s reserve away',
     explanation:
@@ -52,8 +63,9 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       'unmounting before a later reservation re-balances the subpool releases min_size again and leaves Rsvd negative until reboot.',
     reference: 'mm/hugetlb.c hugetlb_reserve_pages (out_put_pages), hugepage_subpool_put_pages; scenarios/golden/kernel-runs/k4-failed-reserve-min-size.json',
     fix: fixFailedReserveMinSize,
-  },
-  {
+    probe: { golden: 'scenarios/golden/kernel-runs/k4-failed-reserve-min-size.json' },
+  }),
+  known({
     id: 'failed-fault-size-quota',
     title: 'A failed fault keeps the size= quota it charged',
     explanation:
@@ -61,8 +73,9 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       '(map_chg && !gbl_chg). A plain size= charge stays: statfs free blocks drop without an allocation, and stay low until the mount goes.',
     reference: 'mm/hugetlb.c alloc_hugetlb_folio (out_subpool_put); scenarios/golden/kernel-runs/k5-failed-fault-size-quota.json',
     fix: fixFailedFaultSizeQuota,
-  },
-  {
+    probe: { golden: 'scenarios/golden/kernel-runs/k11-populate-retries-failed-fault.json' },
+  }),
+  known({
     id: 'fork-after-steal-reads-zero',
     title: 'The fork child of a child whose page the owner took back reads a fresh zero page',
     explanation:
@@ -71,5 +84,16 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
       'included: the grandchild\'s fault allocates a fresh zero page, and the data it inherited is lost without a signal.',
     reference: 'mm/hugetlb.c hugetlb_dup_vma_private, unmap_ref_private, hugetlb_no_page; scenarios/golden/kernel-runs/k15-fork-after-steal-reads-zero.json',
     fix: fixForkAfterStealReadsZero,
-  },
+    probe: { golden: 'scenarios/golden/kernel-runs/k15-fork-after-steal-reads-zero.json' },
+  }),
 ];
+
+/** `linux` with every known bug taken out. */
+export const linuxFixed: Policy = definePolicy(
+  KNOWN_BUGS.reduce((p, b) => b.fix(p), linux),
+  {
+    name: 'linux-fixed',
+    description: 'linux with its invariant breaks repaired: mremap clears only the moved piece, restore-on-zap only for unshared pages, a restored reservation keeps its page, a failed reservation refills the subpool, a failed fault returns its quota, a fork keeps HPAGE_RESV_UNMAPPED',
+    overrides: {},
+  },
+);

@@ -7,11 +7,26 @@ import { definePolicy, type Policy } from '../policy';
 import { regionChg } from '../resv';
 import { findVma } from '../state';
 import { linux } from './linux';
+import { bugFromChange, bugPolicies, type Bug } from './bugs';
 
 const mutant = (name: string, description: string, overrides: Partial<Kernel>): Policy => definePolicy(linux, { name, description, overrides });
 
-export const MUTANTS: readonly Policy[] = [
-  mutant('bug/B01-chunk-overcommit', 'admission ignores outstanding reservations: gather_surplus_pages compares with Free, not Free - Rsvd (bug-zoo B01)', {
+/** A zoo bug `bug/<id>`; `seed` names the seed design (model/policies/seeds.ts) that is the same change. */
+const zoo = (id: string, description: string, overrides: Partial<Kernel>, seed?: readonly [name: string, description: string]): Bug =>
+  bugFromChange(id, description, [[`bug/${id}`, description], ...(seed ? [seed] : [])], overrides);
+
+/** The policy a zoo bug goes by under a name (its `bug/...` name or its seed design's). */
+export function zooPolicy(name: string): Policy {
+  for (const b of ZOO_BUGS) {
+    const k = b.names.indexOf(name);
+    if (k >= 0) return bugPolicies(b)[k]!;
+  }
+  throw new Error(`no zoo bug goes by ${name}`);
+}
+
+/** The zoo's historical bugs, each with the seed design that makes the same change, when one does. */
+export const ZOO_BUGS: readonly Bug[] = [
+  zoo('B01-chunk-overcommit', 'admission ignores outstanding reservations: gather_surplus_pages compares with Free, not Free - Rsvd (bug-zoo B01)', {
     gatherSurplusPages(s, delta) {
       const h = s.h;
       if (delta <= h.freeHugePages) {
@@ -21,12 +36,12 @@ export const MUTANTS: readonly Policy[] = [
       return linux.gatherSurplusPages.call(this, s, delta);
     },
   }),
-  mutant('bug/B03-truncate-rsvd-wraparound', 'truncate releases the reservations of indices already consumed by pages, so Rsvd wraps (bug-zoo B03)', {
+  zoo('B03-truncate-rsvd-wraparound', 'truncate releases the reservations of indices already consumed by pages, so Rsvd wraps (bug-zoo B03)', {
     hugetlbUnreservePages(s, inode, start, end, freed) {
       linux.hugetlbUnreservePages.call(this, s, inode, start, end, end === Infinity ? 0 : freed);
     },
   }),
-  mutant('bug/B06-pool-shrink-below-reserve', 'shrinking nr_hugepages frees reserved pages: the floor is the request alone (bug-zoo B06)', {
+  zoo('B06-pool-shrink-below-reserve', 'shrinking nr_hugepages frees reserved pages: the floor is the request alone (bug-zoo B06)', {
     setMaxHugePages(s, count) {
       const h = s.h;
       if (count >= h.nrHugePages - h.surplusHugePages) return linux.setMaxHugePages.call(this, s, count);
@@ -37,16 +52,16 @@ export const MUTANTS: readonly Policy[] = [
       while (count < h.nrHugePages - h.surplusHugePages && h.surplusHugePages < h.nrHugePages) h.surplusHugePages++;
     },
   }),
-  mutant('bug/B10-private-unreserved', 'MAP_PRIVATE reserves nothing, as before 2.6.27 (bug-zoo B10)', {
+  zoo('B10-private-unreserved', 'MAP_PRIVATE reserves nothing, as before 2.6.27 (bug-zoo B10)', {
     hugetlbReservePages(s, inode, from, to, vma, noreserve) {
       if (vma && !vma.shared) return true;
       return linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
     },
-  }),
-  ((): Policy => {
+  }, ['pre-private-reserves', 'private mappings reserve nothing (kernels before 2.6.27)']),
+  ((): Bug => {
     // The first private reservations kept a plain count per VMA: a split copied it into each piece.
     const whole = new WeakMap<object, [number, number]>();
-    return mutant('bug/B11-private-vma-split', 'each piece of a split private mapping returns the whole mapping\'s unconsumed reservations at close (bug-zoo B11)', {
+    return zoo('B11-private-vma-split', 'each piece of a split private mapping returns the whole mapping\'s unconsumed reservations at close (bug-zoo B11)', {
       hugetlbReservePages(s, inode, from, to, vma, noreserve) {
         const ok = linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
         if (ok && vma?.resvMap) whole.set(vma.resvMap, [from, to]);
@@ -63,25 +78,30 @@ export const MUTANTS: readonly Policy[] = [
       },
     });
   })(),
-  mutant('bug/B12-fork-cow-owner', 'the owner\'s copy-on-write never takes the page back from its children (bug-zoo B12)', {
+  zoo('B12-fork-cow-owner', 'the owner\'s copy-on-write never takes the page back from its children (bug-zoo B12)', {
     unmapRefPrivate() {},
-  }),
-  mutant('bug/B19-noresv-steals-reserved', 'an unreserved fault may take any free page, reserved or not (bug-zoo B19)', {
+  }, ['reserve-until-fork', 'private reservations for the creator, but no taking pages back from children on COW (2008, without patch 3)']),
+  zoo('B19-noresv-steals-reserved', 'an unreserved fault may take any free page, reserved or not (bug-zoo B19)', {
     dequeueHugetlbFolioVma(s, _gblChg) {
       return linux.dequeueHugetlbFolioVma.call(this, s, 0);
     },
   }),
-  mutant('bug/B23-hole-punch-shared-double-consume', 'every shared fault is treated as reserved, also in a punched hole (bug-zoo B23)', {
+  zoo('B23-hole-punch-shared-double-consume', 'every shared fault is treated as reserved, also in a punched hole (bug-zoo B23)', {
     vmaNeedsReservation(s, vma, idx) {
       return vma.shared ? 0 : linux.vmaNeedsReservation.call(this, s, vma, idx);
     },
   }),
-  mutant('bug/B32-mremap-reservation-transfer', 'mremap leaves the old VMA\'s reservation state in place, so both VMAs return it (bug-zoo B32)', {
+  zoo('B32-mremap-reservation-transfer', 'mremap leaves the old VMA\'s reservation state in place, so both VMAs return it (bug-zoo B32)', {
     fixupHugetlbReservations() {},
   }),
-  mutant('bug/B34-madvise-dontneed-private-lost-reserve', 'zapping an owner\'s page never restores its reservation, as before 6.8 (bug-zoo B34)', {
+  zoo('B34-madvise-dontneed-private-lost-reserve', 'zapping an owner\'s page never restores its reservation, as before 6.8 (bug-zoo B34)', {
     zapRestoresReserve: () => false,
-  }),
+  }, ['no-restore-on-zap', 'kernels before the 2024 restore-on-zap change: zapping an owner\'s page consumes its reservation']),
+];
+
+/** The zoo's bugs as policies (`bug/...`), then the hand-made breaks (`mutant/...`). */
+export const MUTANTS: readonly Policy[] = [
+  ...ZOO_BUGS.map((b) => bugPolicies(b)[0]!),
   mutant('mutant/no-undo-on-enomem', 'a reservation that fails keeps the surplus pages it allocated', {
     gatherSurplusPages(s, delta) {
       const h = s.h;

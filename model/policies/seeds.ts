@@ -5,30 +5,17 @@
 import { definePolicy, type Policy } from '../policy';
 import { findVma, getUnmappedArea, insertVma, vmaIndex, type Folio, type ModelState, type Vma } from '../state';
 import { linux } from './linux';
+import { zooPolicy } from './mutants';
 
 /** Before 2.6.27 (bug-zoo B10, D4): MAP_PRIVATE reserves nothing, so every private fault is an
- *  unreserved allocation and the creator has no guarantee. */
-export const prePrivateReserves = definePolicy(linux, {
-  name: 'pre-private-reserves',
-  description: 'private mappings reserve nothing (kernels before 2.6.27)',
-  overrides: {
-    hugetlbReservePages(s, inode, from, to, vma, noreserve) {
-      if (vma && !vma.shared) return true;
-      return linux.hugetlbReservePages.call(this, s, inode, from, to, vma, noreserve);
-    },
-  },
-});
+ *  unreserved allocation and the creator has no guarantee. The same change as the zoo's B10
+ *  (model/policies/mutants.ts): one bug value, two names. */
+export const prePrivateReserves = zooPolicy('pre-private-reserves');
 
 /** The 2008 series (seed 001) without its third patch: private mappings reserve for their creator
  *  until fork, but the creator's copy-on-write never takes the page back from its children: when
- *  the pool is empty, the creator gets SIGBUS (bug-zoo B12, D4). */
-export const reserveUntilFork = definePolicy(linux, {
-  name: 'reserve-until-fork',
-  description: 'private reservations for the creator, but no taking pages back from children on COW (2008, without patch 3)',
-  overrides: {
-    unmapRefPrivate() {},
-  },
-});
+ *  the pool is empty, the creator gets SIGBUS (bug-zoo B12, D4; the same bug value as the zoo's B12). */
+export const reserveUntilFork = zooPolicy('reserve-until-fork');
 
 /** The 2007 /dev/hugetlb character device (seed 002, bug-zoo D5): private mappings only
  *  (MAP_SHARED|MAP_HUGETLB is refused with EINVAL; hugetlbfs files and SysV segments are untouched),
@@ -173,13 +160,7 @@ export const mremapGrow = definePolicy(linux, {
 });
 
 /** Kernels before the 2024 restore-on-zap change (≈6.8, bug-zoo B34, D13): zapping an owner's page
- *  (MADV_DONTNEED, munmap, exit) never gives its reservation back. */
-export const noRestoreOnZap = definePolicy(linux, {
-  name: 'no-restore-on-zap',
-  description: 'kernels before the 2024 restore-on-zap change: zapping an owner\'s page consumes its reservation',
-  overrides: {
-    zapRestoresReserve: () => false,
-  },
-});
+ *  (MADV_DONTNEED, munmap, exit) never gives its reservation back (the same bug value as the zoo's B34). */
+export const noRestoreOnZap = zooPolicy('no-restore-on-zap');
 
 export const SEED_POLICIES: readonly Policy[] = [prePrivateReserves, reserveUntilFork, hugetlbChardev, mapContig, mremapMirror, mremapGrow, noRestoreOnZap];
