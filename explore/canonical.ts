@@ -14,30 +14,24 @@
  * time. Without symmetry, names and addresses are kept as they are.
  */
 import type { Machine } from '../run/machine';
-import { findVma, type Folio, type Inode, type PrivateResvMap, type Process, type Vma } from '../model/state';
-import type { MapState, Obj, PromiseState } from '../properties/promises';
+import { writeForm, type FormCtx } from '../model/form';
+import { findVma, FOLIO_FORM, INODE_FORM, MODEL_STATE_FORM, PROCESS_FORM, RESV_MAP_FORM, SUBPOOL_FORM, VMA_FORM, type Folio, type Inode, type PrivateResvMap, type Process, type Subpool, type Vma } from '../model/state';
+import { MAP_STATE_FORM, MOUNT_INFO_FORM, OBJ_FORM, type MapState, type Obj, type PromiseState } from '../properties/promises';
 
-type Ref = Folio | Inode | PrivateResvMap | Obj;
+// Every field of every part is written through its form (model/state.ts, properties/promises.ts),
+// which names all the fields of its type: a new field changes the form or fails to compile.
 
-const sorted = (xs: Iterable<number>) => [...xs].sort((a, b) => a - b).join(',');
+type Ref = Folio | Inode | PrivateResvMap | Obj | Subpool;
 
-function content(x: Ref, label: (r: Ref) => string): string {
-  if ('mapcount' in x) return `F${x.value}.${x.mapcount}${x.inCache ? 'c' : ''}${x.restoreReserve ? 'r' : ''}${x.anon ? 'a' : ''}${x.freed ? 'x' : ''}`;
-  if ('consumed' in x) return `M${sorted(x.consumed)}/${x.refs}`;
-  if ('resvMap' in x) {
-    const cache = [...x.cache].sort((a, b) => a[0] - b[0]).map(([i, f]) => `${i}:${label(f)}`).join(',');
-    return `I${x.kind}${x.size}${x.linked ? 'l' : ''}${x.evicted ? 'e' : ''}m${x.mount?.name ?? '-'}r${sorted(x.resvMap)}c${cache}`;
-  }
-  const resv = [...x.resv].sort((a, b) => a[0] - b[0]).map(([i, r]) => `${i}${r[0]}`).join(',');
-  const data = [...x.data].sort((a, b) => a[0] - b[0]).map(([i, d]) => `${i}=${d}`).join(',');
-  return `O${x.kind}${x.size}g${sorted(x.guaranteed)}r${resv}d${data}u${sorted(x.dataUnknown)}${x.minMount ? 'M' : ''}${x.sizeMount ? 'S' : ''}@${x.mount}`;
+function content(x: Ref, c: FormCtx): string {
+  if ('mapcount' in x) return `F(${writeForm(x, FOLIO_FORM, c)})`;
+  if ('maxHpages' in x) return `P(${writeForm(x, SUBPOOL_FORM, c)})`;
+  if ('mmaps' in x) return `I(${writeForm(x, INODE_FORM, c)})`;
+  if ('guaranteed' in x) return `O(${writeForm(x, OBJ_FORM, c)})`;
+  return `M(${writeForm(x, RESV_MAP_FORM, c)})`;
 }
 
-function vmaText(v: Vma, label: (r: Ref) => string): string {
-  return `${v.shared ? 's' : 'p'}${v.prot}${v.owner ? 'o' : ''}${v.noreserve ? 'n' : ''}${v.unmapped ? 'u' : ''}${label(v.inode)}${v.resvMap ? label(v.resvMap) : ''}`;
-}
-
-function rangeText(p: Process, start: number, pages: number, label: (r: Ref) => string, symmetric: boolean): string {
+function rangeText(p: Process, start: number, pages: number, c: FormCtx, symmetric: boolean): string {
   const cells: string[] = [];
   let prev: Vma | undefined;
   for (let i = 0; i < pages; i++) {
@@ -49,72 +43,99 @@ function rangeText(p: Process, start: number, pages: number, label: (r: Ref) => 
       continue;
     }
     const f = p.ptes.get(a);
-    cells.push(`${v === prev ? '' : `[${vmaText(v, label)}]`}${a - v.start + v.pgoff}${f ? `*${label(f)}` : ''}`);
+    cells.push(`${v === prev ? '' : `[${writeForm(v, VMA_FORM, c)}]`}${a - v.start + v.pgoff}${f ? `*${c.ref(f)}` : ''}`);
     prev = v;
   }
   return `${symmetric ? '' : `@${start}`}${cells.join(' ')}`;
 }
 
-function trackerText(ms: MapState, label: (r: Ref) => string): string {
-  const priv = [...ms.priv].sort((a, b) => a[0] - b[0]).map(([i, pp]) => `${i}${pp.kind === 'own' ? `=${pp.value}${pp.exclusive ? 'x' : ''}` : pp.kind[0]}`).join(',');
-  return `{${label(ms.obj)}${ms.shared ? 's' : 'p'}${ms.base}+${ms.pages}${ms.prot.join('')}u${sorted(ms.unmapped)}${ms.owner ? 'o' : ''}${ms.noreserve ? 'n' : ''}l${sorted(ms.lostReservation)}c${sorted(ms.consumed)}q${sorted(ms.resvUnknown)}p${priv}}`;
+/** The VMAs of a process that no binding's range reaches (a mapping whose name a later step took),
+ *  each with its pages, in a name- and address-free way. */
+function restText(p: Process, covered: ReadonlySet<Vma>, c: FormCtx): string {
+  return p.vmas
+    .filter((v) => !covered.has(v))
+    .map((v) => rangeText(p, v.start, v.end - v.start, c, true))
+    .sort()
+    .join('|');
 }
 
 interface ProcView {
   name: string;
   p: Process;
-  bindings: Array<{ name: string; text: (label: (r: Ref) => string) => string }>;
+  bindings: Array<{ name: string; text: (c: FormCtx) => string }>;
+  /** The tracker's orphans and the model's VMAs no binding reaches. */
+  rest: (c: FormCtx) => string;
 }
 
 function procViews(m: Machine, ps: PromiseState, symmetric: boolean): ProcView[] {
   return m.names().procs.map(({ name, p, maps }) => {
     const tracked = ps.procs.get(name);
     const names = new Set([...maps.map(([n]) => n), ...(tracked?.keys() ?? [])]);
+    const covered = new Set<Vma>();
+    for (const [, b] of maps) if (b) for (let a = b.start; a < b.start + b.pages; a++) {
+      const v = findVma(p, a);
+      if (v) covered.add(v);
+    }
     const bindings = [...names].map((n) => {
       const b = maps.find(([x]) => x === n)?.[1];
       const t = tracked?.get(n);
       return {
         name: n,
-        text: (label: (r: Ref) => string) =>
-          `${symmetric ? '' : `${n}:`}${b === undefined ? '-' : b === null ? '!' : rangeText(p, b.start, b.pages, label, symmetric)}${t ? trackerText(t, label) : ''}`,
+        text: (c: FormCtx) => `${symmetric ? '' : `${n}:`}${b === undefined ? '-' : b === null ? '!' : rangeText(p, b.start, b.pages, c, symmetric)}${t ? `{${writeForm(t, MAP_STATE_FORM, c)}}` : ''}`,
       };
     });
-    return { name, p, bindings };
+    const orphans = ps.orphans.get(name) ?? [];
+    const rest = (c: FormCtx) => `${writeForm(p, PROCESS_FORM, c)}<${restText(p, covered, c)}>{${orphans.map((o: MapState) => writeForm(o, MAP_STATE_FORM, c)).sort().join('|')}}`;
+    return { name, p, bindings, rest };
   });
 }
 
 /** The canonical form of the machine's state and the tracker's beliefs. */
 export function canonicalKey(m: Machine, ps: PromiseState, symmetric = true): string {
-  const h = m.s.h;
   const views = procViews(m, ps, symmetric);
-  // Pass 1: objects by content; order bindings and processes by what they hold.
-  const byContent = (r: Ref): string => content(r, byContent);
-  const procText1 = (v: ProcView) => v.bindings.map((b) => b.text(byContent)).sort().join(';');
+  // Pass 1: objects (and private pages) by content; order bindings and processes by what they hold.
+  const pass1: FormCtx = { ref: (r) => content(r as Ref, pass1), page: () => 'p' };
+  const procText1 = (v: ProcView) => `${v.bindings.map((b) => b.text(pass1)).sort().join(';')}/${v.rest(pass1)}`;
   let order = views.map((v) => ({ v, key: procText1(v) }));
   if (symmetric) order = order.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  // Pass 2: number objects in order of first appearance.
+  // Pass 2: number objects and private pages in order of first appearance.
   const ids = new Map<Ref, number>();
+  const pages = new Map<number, number>();
   const objs: string[] = [];
-  const byId = (r: Ref): string => {
-    let id = ids.get(r);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(r, id);
-      objs.push('');
-      objs[id] = content(r, byId);
-    }
-    return `#${id}`;
+  const pass2: FormCtx = {
+    ref: (x) => {
+      const r = x as Ref;
+      let id = ids.get(r);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(r, id);
+        objs.push('');
+        objs[id] = content(r, pass2);
+      }
+      return `#${id}`;
+    },
+    page: (n) => {
+      let id = pages.get(n);
+      if (id === undefined) pages.set(n, (id = pages.size));
+      return `p${id}`;
+    },
   };
   const procTexts = order.map(({ v }) => {
-    const bs = v.bindings.map((b) => ({ k1: b.text(byContent), b }));
+    const bs = v.bindings.map((b) => ({ k1: b.text(pass1), b }));
     if (symmetric) bs.sort((a, b) => (a.k1 < b.k1 ? -1 : a.k1 > b.k1 ? 1 : 0));
-    return `${symmetric ? '' : `${v.name}=`}(${bs.map((x) => x.b.text(byId)).join(';')})`;
+    return `${symmetric ? '' : `${v.name}=`}(${bs.map((x) => x.b.text(pass2)).join(';')}/${v.rest(pass2)})`;
   });
-  const mounts = [...m.s.mounts]
-    .map(([name, mt]) => `${name}:${mt.spool ? `${mt.spool.maxHpages}/${mt.spool.minHpages}/${mt.spool.usedHpages}/${mt.spool.rsvHpages}` : ''}[${[...mt.inodes].map(byId).join(',')}]`)
-    .join(' ');
+  const mounts = [...m.s.mounts].map(([name, mt]) => `${name}:${mt.spool ? pass2.ref(mt.spool) : '-'}[${[...mt.inodes].map((i) => pass2.ref(i)).join(',')}]`).join(' ');
   const { files, segs } = m.names();
-  const named = [...files.map(([n, i]) => `f${n}=${byId(i)}`), ...segs.map(([n, i]) => `s${n}=${byId(i)}`)].join(' ');
-  const tracked = [...ps.files].map(([n, o]) => `tf${n}=${byId(o)}`).concat([...ps.segs].map(([n, o]) => `ts${n}=${byId(o)}`), [...ps.mounts].map(([n, x]) => `tm${n}${x.min ? 'M' : ''}${x.size ? 'S' : ''}`)).join(' ');
-  return `${h.nrHugePages},${h.freeHugePages},${h.resvHugePages},${h.surplusHugePages},${h.nrOvercommitHugePages}|${procTexts.join('')}|${mounts}|${named}|${tracked}|${objs.join(' ')}`;
+  const named = [...files.map(([n, i]) => `f${n}=${pass2.ref(i)}`), ...segs.map(([n, i]) => `s${n}=${pass2.ref(i)}`)].join(' ');
+  // Inodes nothing above reaches (an anonymous or removed object still held by a page or a reserve).
+  const inodes = [...m.s.inodes].map((i) => pass2.ref(i)).join(',');
+  const tracked = [...ps.files]
+    .map(([n, o]) => `tf${n}=${pass2.ref(o)}`)
+    .concat(
+      [...ps.segs].map(([n, o]) => `ts${n}=${pass2.ref(o)}`),
+      [...ps.mounts].map(([n, x]) => `tm${n}(${writeForm(x, MOUNT_INFO_FORM, pass2)})`),
+    )
+    .join(' ');
+  return `${writeForm(m.s, MODEL_STATE_FORM, pass2)}|${procTexts.join('')}|${mounts}|${named}|${inodes}|${tracked}|${objs.join(' ')}`;
 }

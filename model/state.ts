@@ -11,6 +11,7 @@
  * only where the kernel would: new VMAs, folios, maps). `cloneState` gives an independent copy.
  */
 import type { Prot } from '../scenario/types';
+import { byIndex, flag, num, numbers, refOrNone, str, writeForm, type Form } from './form';
 
 /** struct hstate counters (kernel-semantics.md §0.1). */
 export interface HState {
@@ -130,6 +131,80 @@ export interface ModelState {
   /** Kernel log lines (the "killed due to inadequate hugepage pool" message). */
   log: string[];
 }
+
+// ---- canonical forms (model/form.ts): what bounded exploration compares of each part -----------
+
+const IDENTITY = { out: 'identity: objects are numbered by first appearance' };
+const LAYOUT = { out: 'address layout: written by the process, relative to its mappings (explore/canonical.ts)' };
+
+export const HSTATE_FORM: Form<HState> = { nrHugePages: num, freeHugePages: num, resvHugePages: num, surplusHugePages: num, nrOvercommitHugePages: num };
+
+export const SUBPOOL_FORM: Form<Subpool> = { maxHpages: num, minHpages: num, usedHpages: num, rsvHpages: num, count: num, released: flag };
+
+export const MOUNT_FORM: Form<Mount> = {
+  name: str,
+  spool: refOrNone,
+  inodes: (v, c) => [...v].map((i) => c.ref(i)).join(','),
+};
+
+export const INODE_FORM: Form<Inode> = {
+  id: IDENTITY,
+  kind: str,
+  mount: (v) => v?.name ?? '-',
+  spool: refOrNone,
+  size: num,
+  resvMap: numbers,
+  cache: byIndex((f: Folio, c) => c.ref(f)),
+  mmaps: { out: 'back-references: each VMA is written with its process' },
+  linked: flag,
+  evicted: flag,
+};
+
+export const FOLIO_FORM: Form<Folio> = {
+  id: IDENTITY,
+  value: num,
+  mapcount: num,
+  inCache: flag,
+  anon: flag,
+  restoreReserve: flag,
+  spool: refOrNone,
+  freed: flag,
+};
+
+export const RESV_MAP_FORM: Form<PrivateResvMap> = { consumed: numbers, refs: num };
+
+export const VMA_FORM: Form<Vma> = {
+  proc: { out: 'written under its process' },
+  start: LAYOUT,
+  end: LAYOUT,
+  pgoff: LAYOUT,
+  inode: (v, c) => c.ref(v),
+  shared: flag,
+  noreserve: flag,
+  prot: str,
+  resvMap: refOrNone,
+  owner: flag,
+  unmapped: flag,
+};
+
+export const MODEL_STATE_FORM: Form<ModelState> = {
+  h: (v, c) => writeForm(v, HSTATE_FORM, c),
+  defaultMount: { out: 'one of mounts' },
+  mounts: { out: 'written by explore/canonical.ts, each with its subpool and inodes' },
+  processes: { out: 'written by explore/canonical.ts: the live ones, with their mappings and pages' },
+  inodes: { out: 'written by explore/canonical.ts, by reference' },
+  nextId: { out: 'identity: objects are numbered by first appearance' },
+  log: { out: 'kernel log lines: no invariant reads them' },
+};
+
+export const PROCESS_FORM: Form<Process> = {
+  name: { out: 'symmetry: names are kept only without it (explore/canonical.ts)' },
+  pid: { out: 'a number no rule reads' },
+  vmas: LAYOUT,
+  ptes: LAYOUT,
+  nextAddr: { out: 'every new mapping gets a fresh range, so where the next one goes changes nothing' },
+  alive: flag,
+};
 
 export function createSubpool(max: number, min: number): Subpool {
   return { maxHpages: max, minHpages: min, usedHpages: 0, rsvHpages: 0, count: 1, released: false };

@@ -8,6 +8,7 @@
  * Where the scenario alone cannot tell (a MAP_POPULATE that may have stopped early, a fallocate that
  * failed half-way), the fact becomes "unknown" and invariants do not judge it.
  */
+import { byIndex, flag, num, numbers, str, type Form, type FormCtx } from '../model/form';
 import type { Counters, MountStat, Observation, Result, Scenario, Step } from '../scenario/types';
 
 /** A file-like object: a hugetlbfs file, the pseudo file of a MAP_HUGETLB mapping, or a segment. */
@@ -164,12 +165,59 @@ export interface Population {
 /** What the tracker believes after the last step (bounded exploration keys its states on it). */
 export interface PromiseState {
   procs: ReadonlyMap<string, ReadonlyMap<string, MapState>>;
+  /** Per process, mappings whose name a later step took while they still mapped something. */
+  orphans: ReadonlyMap<string, readonly MapState[]>;
   files: ReadonlyMap<string, Obj>;
   segs: ReadonlyMap<string, Obj>;
-  mounts: ReadonlyMap<string, { min: boolean; size: boolean }>;
+  mounts: ReadonlyMap<string, MountInfo>;
 }
 
-interface MountInfo {
+// ---- canonical forms (model/form.ts): what bounded exploration compares of the tracker ----------
+
+const privatePage = (pp: PrivatePage, c: FormCtx) => (pp.kind === 'own' ? `=${pp.value}${pp.exclusive ? 'x' : ''}${c.page(pp.id)}` : pp.kind);
+
+export const OBJ_FORM: Form<Obj> = {
+  key: { out: 'identity: objects are numbered by first appearance' },
+  kind: str,
+  size: num,
+  guaranteed: numbers,
+  resv: byIndex((r: 'reserved' | 'present' | 'unknown') => r),
+  data: byIndex(num),
+  dataUnknown: numbers,
+  minMount: flag,
+  sizeMount: flag,
+  mount: str,
+  mappings: { out: 'back-references: each mapping is written with its process' },
+};
+
+export const MAP_STATE_FORM: Form<MapState> = {
+  proc: { out: 'written under its process' },
+  obj: (v, c) => c.ref(v),
+  shared: flag,
+  base: num,
+  pages: num,
+  prot: (v) => v.join(''),
+  unmapped: numbers,
+  owner: flag,
+  noreserve: flag,
+  lostReservation: numbers,
+  consumed: numbers,
+  resvUnknown: numbers,
+  priv: byIndex(privatePage),
+  // The steps themselves: steal-only-when-needed reads the counters at each of them.
+  takenBack: byIndex((steps: number[]) => steps.join('/')),
+  mayBeUnmapped: flag,
+};
+
+export const MOUNT_INFO_FORM: Form<MountInfo> = { min: flag, size: flag, minPages: num, sizePages: (v) => (v === null ? '-' : String(v)) };
+
+/** Every public field of the tracker is part of what it believes (PromiseState), or this fails to
+ *  compile: bounded exploration keys its states on PromiseState. */
+type DataOf<T> = { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: T[K] };
+const TRACKER_STATE_COMPLETE: Record<Exclude<keyof DataOf<Tracker>, keyof PromiseState>, never> = {};
+void TRACKER_STATE_COMPLETE;
+
+export interface MountInfo {
   min: boolean;
   size: boolean;
   /** min_size= in pages (0 when not given). */
@@ -230,7 +278,7 @@ export class Tracker {
   }
 
   state(): PromiseState {
-    return { procs: this.procs, files: this.files, segs: this.segs, mounts: this.mounts };
+    return { procs: this.procs, orphans: this.orphans, files: this.files, segs: this.segs, mounts: this.mounts };
   }
 
   run(initial: Counters, steps: readonly Observation[]): StepFacts[] {
