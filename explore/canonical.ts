@@ -15,7 +15,7 @@
  */
 import type { Machine } from '../run/machine';
 import { writeForm, type FormCtx } from '../model/form';
-import { findVma, FOLIO_FORM, INODE_FORM, MODEL_STATE_FORM, PROCESS_FORM, RESV_MAP_FORM, SUBPOOL_FORM, VMA_FORM, type Folio, type Inode, type PrivateResvMap, type Process, type Subpool, type Vma } from '../model/state';
+import { findVma, FOLIO_FORM, INODE_FORM, MODEL_STATE_FORM, MOUNT_FORM, PROCESS_FORM, RESV_MAP_FORM, SUBPOOL_FORM, VMA_FORM, type Folio, type Inode, type PrivateResvMap, type Process, type Subpool, type Vma } from '../model/state';
 import { MAP_STATE_FORM, MOUNT_INFO_FORM, OBJ_FORM, type MapState, type Obj, type PromiseState } from '../properties/promises';
 
 // Every field of every part is written through its form (model/state.ts, properties/promises.ts),
@@ -125,7 +125,7 @@ export function canonicalKey(m: Machine, ps: PromiseState, symmetric = true): st
     if (symmetric) bs.sort((a, b) => (a.k1 < b.k1 ? -1 : a.k1 > b.k1 ? 1 : 0));
     return `${symmetric ? '' : `${v.name}=`}(${bs.map((x) => x.b.text(pass2)).join(';')}/${v.rest(pass2)})`;
   });
-  const mounts = [...m.s.mounts].map(([name, mt]) => `${name}:${mt.spool ? pass2.ref(mt.spool) : '-'}[${[...mt.inodes].map((i) => pass2.ref(i)).join(',')}]`).join(' ');
+  const mounts = [...m.s.mounts.values()].map((mt) => `(${writeForm(mt, MOUNT_FORM, pass2)})`).join(' ');
   const { files, segs } = m.names();
   const named = [...files.map(([n, i]) => `f${n}=${pass2.ref(i)}`), ...segs.map(([n, i]) => `s${n}=${pass2.ref(i)}`)].join(' ');
   // Inodes nothing above reaches (an anonymous or removed object still held by a page or a reserve).

@@ -204,7 +204,9 @@ export const MAP_STATE_FORM: Form<MapState> = {
   consumed: numbers,
   resvUnknown: numbers,
   priv: byIndex(privatePage),
-  // The steps themselves: steal-only-when-needed reads the counters at each of them.
+  // The steps themselves. Not enough for steal-only-when-needed, which reads the counters before
+  // each of them (was there room for the owner's copy?): two paths that marked the same step with
+  // and without room can still meet here. Recording that verdict with the step is left to do.
   takenBack: byIndex((steps: number[]) => steps.join('/')),
   mayBeUnmapped: flag,
 };
