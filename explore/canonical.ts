@@ -94,9 +94,18 @@ function procViews(m: Machine, ps: PromiseState, symmetric: boolean): ProcView[]
 export function canonicalKey(m: Machine, ps: PromiseState, symmetric = true): string {
   const views = procViews(m, ps, symmetric);
   // Pass 1: objects (and private pages) by content; order bindings and processes by what they hold.
-  const pass1: FormCtx = { ref: (r) => content(r as Ref, pass1), page: () => 'p' };
-  const procText1 = (v: ProcView) => `${v.bindings.map((b) => b.text(pass1)).sort().join(';')}/${v.rest(pass1)}`;
-  let order = views.map((v) => ({ v, key: procText1(v) }));
+  // (An object's pass-1 text depends on its contents only: each is written once.)
+  const seen1 = new Map<Ref, string>();
+  const pass1: FormCtx = {
+    ref: (r) => {
+      let t = seen1.get(r as Ref);
+      if (t === undefined) seen1.set(r as Ref, (t = content(r as Ref, pass1)));
+      return t;
+    },
+    page: () => 'p',
+  };
+  const keyed = views.map((v) => v.bindings.map((b) => ({ k1: b.text(pass1), b })));
+  let order = views.map((v, k) => ({ v, bs: keyed[k]!, key: `${keyed[k]!.map((x) => x.k1).sort().join(';')}/${v.rest(pass1)}` }));
   if (symmetric) order = order.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Pass 2: number objects and private pages in order of first appearance.
   const ids = new Map<Ref, number>();
@@ -120,8 +129,7 @@ export function canonicalKey(m: Machine, ps: PromiseState, symmetric = true): st
       return `p${id}`;
     },
   };
-  const procTexts = order.map(({ v }) => {
-    const bs = v.bindings.map((b) => ({ k1: b.text(pass1), b }));
+  const procTexts = order.map(({ v, bs }) => {
     if (symmetric) bs.sort((a, b) => (a.k1 < b.k1 ? -1 : a.k1 > b.k1 ? 1 : 0));
     return `${symmetric ? '' : `${v.name}=`}(${bs.map((x) => x.b.text(pass2)).join(';')}/${v.rest(pass2)})`;
   });

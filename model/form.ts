@@ -17,12 +17,26 @@ export interface FormCtx {
 export type FieldForm<V> = ((v: V, c: FormCtx) => string) | { readonly out: string };
 export type Form<T> = { readonly [K in keyof T]-?: FieldForm<T[K]> };
 
+/** The written fields of each form, in the form's order (forms are constants: compiled once). */
+const compiled = new WeakMap<object, ReadonlyArray<readonly [string, (v: unknown, c: FormCtx) => string]>>();
+
+function fieldsOf<T>(form: Form<T>): ReadonlyArray<readonly [string, (v: unknown, c: FormCtx) => string]> {
+  let fs = compiled.get(form);
+  if (!fs) {
+    fs = Object.entries(form).filter((e): e is [string, (v: unknown, c: FormCtx) => string] => typeof e[1] === 'function');
+    compiled.set(form, fs);
+  }
+  return fs;
+}
+
 /** The fields a form writes, in the form's order. */
 export function writeForm<T>(x: T, form: Form<T>, c: FormCtx): string {
+  const fs = fieldsOf(form);
   let s = '';
-  for (const k in form) {
-    const f = form[k] as FieldForm<T[typeof k]>;
-    if (typeof f === 'function') s += `${s ? ' ' : ''}${f(x[k], c)}`;
+  for (let i = 0; i < fs.length; i++) {
+    const [k, f] = fs[i]!;
+    const v = f((x as Record<string, unknown>)[k], c);
+    s = i === 0 ? v : `${s} ${v}`;
   }
   return s;
 }
@@ -31,10 +45,18 @@ export function writeForm<T>(x: T, form: Form<T>, c: FormCtx): string {
 export const num = (v: number) => String(v);
 export const str = (v: string) => v;
 export const flag = (v: boolean) => (v ? '1' : '0');
-export const numbers = (v: Iterable<number>) => `[${[...v].sort((a, b) => a - b).join(',')}]`;
+export const numbers = (v: ReadonlySet<number> | readonly number[]): string => {
+  const n = 'size' in v ? v.size : v.length;
+  if (n === 0) return '[]';
+  if (n === 1) for (const x of v) return `[${x}]`;
+  return `[${[...v].sort((a, b) => a - b).join(',')}]`;
+};
 export const refOrNone = (v: object | null | undefined, c: FormCtx) => (v ? c.ref(v) : '-');
 /** A map from numbers, its entries sorted by key. */
 export const byIndex =
   <V>(value: (v: V, c: FormCtx) => string) =>
-  (m: ReadonlyMap<number, V>, c: FormCtx) =>
-    `{${[...m].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${value(v, c)}`).join(',')}}`;
+  (m: ReadonlyMap<number, V>, c: FormCtx): string => {
+    if (m.size === 0) return '{}';
+    if (m.size === 1) for (const [k, v] of m) return `{${k}:${value(v, c)}}`;
+    return `{${[...m].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${value(v, c)}`).join(',')}}`;
+  };

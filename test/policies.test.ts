@@ -10,7 +10,7 @@ import { join } from 'path';
 import { checkProperty } from '../checker/check';
 import { loadPolicyModule } from '../io/policy-loader';
 import { runCli } from './support/cli';
-import { runZoo, zooPolicies } from '../cli/zoo';
+import { zooPolicies } from '../cli/zoo';
 import { findPolicy, POLICIES } from '../model/policies';
 import { linux } from '../model/policies/linux';
 import { SEED_POLICIES } from '../model/policies/seeds';
@@ -120,22 +120,6 @@ describe('the bug zoo', () => {
     const s = parseScenarioText(readFileSync(join(zooDir, f), 'utf8'), f);
     expect(runOnModel(s, linux).mismatches).toEqual([]);
     expect(runOnModel(s, findPolicy(`bug/${f.replace(/\.json$/, '')}`)!).mismatches.length).toBeGreaterThan(0);
-  });
-
-  test('hugecheck zoo catches 10 of 10 with counterexamples no longer than the doc\'s scenarios', () => {
-    const rows = runZoo({ runs: 1000, seed: 1 });
-    expect(rows).toHaveLength(10);
-    for (const r of rows) {
-      expect({ bug: r.bug, caught: r.caughtBy.length > 0 }).toEqual({ bug: r.bug, caught: true });
-      expect(r.minimalSteps!).toBeLessThanOrEqual(r.docSteps!);
-      // check's length equals the exhaustive search's shortest: every counterexample is proved shortest.
-      for (const c of r.counterexamples) {
-        // 'searched': a known bug was found first, so the search kept to what it does not explain;
-        // the search below, with no filter, is the proof.
-        expect([r.bug, c.invariant, c.shortest?.verdict]).toEqual([r.bug, c.invariant, expect.stringMatching(/^(proved|shorter|searched)$/)]);
-        expect([r.bug, c.invariant, proveShortest(findPolicy(r.bug)!, findInvariant(c.invariant)!, c.scenario).kind]).toEqual([r.bug, c.invariant, 'proved']);
-      }
-    }
   });
 });
 
