@@ -2,8 +2,8 @@
  * The project's dependency rules (docs/architecture.md), checked by `npm run deps` in CI.
  * Type-only imports count: a cycle through types is still a cycle of meaning.
  */
-const SOURCES = '^(api\\.ts|bench|checker|cli|explore|generator|io|kernel|model|ops|parallel|properties|reports|run|scenario|shrinkers)/?';
-const IO_MODULES = '^(fs|child_process|net|dgram|http|https|readline|worker_threads|os|cluster|tty)$';
+const SOURCES = '^(api\\.ts|bench|checker|cli|explore|formats|generator|io|kernel|model|ops|parallel|properties|reports|run|scenario|shrinkers)/?';
+const IO_MODULES = '^(node:)?(fs|child_process|net|dgram|http|https|http2|readline|worker_threads|os|cluster|tty|dns|inspector)($|/)';
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', comment: 'No import cycle anywhere.', from: {}, to: { circular: true } },
@@ -34,6 +34,20 @@ module.exports = {
       comment: 'Nothing but the CLI itself (and bin/) imports cli/.',
       from: { path: SOURCES, pathNot: '^cli/' },
       to: { path: '^cli/' },
+    },
+    {
+      name: 'reports-render',
+      severity: 'error',
+      comment: 'reports/ renders what it is given; writing files is io/ (the C reproducer reads the package\'s own runtime through io/root.ts).',
+      from: { path: '^reports/' },
+      to: { path: '^(cli|parallel|bench)/|^io/(?!root\\.ts$)' },
+    },
+    {
+      name: 'formats-are-data',
+      severity: 'error',
+      comment: 'formats/ describes and parses documents: it runs nothing and writes nothing.',
+      from: { path: '^formats/' },
+      to: { path: '^(cli|io|kernel|parallel|bench|run|reports|shrinkers)/' },
     },
     {
       name: 'scenario-below-the-runners',

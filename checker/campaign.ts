@@ -17,7 +17,7 @@ import { findInvariant } from '../properties/catalogue';
 import type { Scenario } from '../scenario/types';
 import { shortestSummary, type ShortestSummary } from '../explore/shortest';
 import { KNOWN_BUGS } from '../model/policies/known-bugs';
-import { checkProperty, interleave, searchProperty, type CheckOptions, type PropertyResult } from './check';
+import { checkProperty, type CheckOptions, type PropertyResult } from './check';
 import type { Label } from './label';
 import { addStats, emptyStats, sortedStats, weakness, type RunStats } from './coverage';
 

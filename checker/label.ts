@@ -12,7 +12,6 @@
  */
 import { KNOWN_BUGS, type KnownBug } from '../model/policies/known-bugs';
 import type { Kernel } from '../model/kernel';
-import { linux } from '../model/policies/linux';
 import { policyChanges, type Policy } from '../model/policy';
 import { findInvariant } from '../properties/catalogue';
 import type { Invariant } from '../properties/invariant';
@@ -30,13 +29,8 @@ export interface Label {
 /** Whether a label explains its violation (it is then not unexpected). */
 export const isExplained = (l: Label): boolean => (l.knownBugs?.length ?? 0) > 0;
 
-/** The functions each bug's fix overrides (read once per bug from the fix applied to linux). */
-const FIX_FUNCTIONS = new WeakMap<KnownBug, readonly (keyof Kernel)[]>();
-function fixFunctions(bug: KnownBug): readonly (keyof Kernel)[] {
-  let fns = FIX_FUNCTIONS.get(bug);
-  if (!fns) FIX_FUNCTIONS.set(bug, (fns = bug.fix(linux).overrides));
-  return fns;
-}
+/** The functions each bug's fix overrides (the bug value's own list, model/policies/bugs.ts). */
+const fixFunctions = (bug: KnownBug): readonly (keyof Kernel)[] => bug.functions;
 
 export class Labeller {
   /** Bugs whose fix may be applied to this policy, in registry order. */

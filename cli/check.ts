@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import pc from 'picocolors';
 import { describeLabel, isExplained, labelBugs } from '../checker/label';
-import { addStats, emptyStats, type RunStats } from '../checker/coverage';
+import { addStats, emptyStats } from '../checker/coverage';
 import { formatChangeReach, formatStats } from '../reports/stats';
 import { campaignUnits, foldReports, parseShard, type FoundRecord, type PropertyReport, type Shard } from '../checker/campaign';
 import { runUnits } from '../checker/parallel';
@@ -26,6 +26,7 @@ import { UsageError } from '../io/errors';
 import { loadPolicy } from '../io/load';
 import { findPolicy } from '../model/policies';
 import type { Io } from './io';
+import { outcomeOf, reportHeader, type CheckReport } from '../formats/check-report';
 
 export interface CheckCliOptions {
   policy: string;
@@ -48,34 +49,8 @@ export interface CheckCliOptions {
 }
 
 /** `check --json` and `merge --json` output. */
-export interface Report {
-  format: 'hugecheck.report/1';
-  policy: string;
-  /** The module file the policy was loaded from, as given (absent for a built-in policy). */
-  module?: string;
-  /** The first seed; the campaign's seeds are `seeds`. */
-  seed: number;
-  seeds: number[];
-  /** Runs per property per seed. */
-  runs: number;
-  /** The invariants of the campaign, in order. */
-  invariants: string[];
-  /** What else the replay of a search needs (omitted when default). */
-  settings: { weights?: string; maxCommands?: number; generator?: GeneratorKind; shortest?: boolean; shortestBudget?: number };
-  /** Present on a shard's report ("i/n"); a merged report has none. */
-  shard?: string;
-  timeLimited?: boolean;
-  properties: Array<{
-    id: string;
-    status: 'held' | 'violated';
-    runs: number;
-    unexpected: boolean;
-    interrupted: boolean;
-    stats?: RunStats;
-    weak?: string;
-    violations: Array<FoundRecord & { replay: string }>;
-  }>;
-}
+/** The report (formats/check-report.ts). */
+export type Report = CheckReport;
 
 /** Default --workers: the cores, for campaigns of at least this many runs; one thread below. */
 export const PARALLEL_MIN_RUNS = 40_000;
@@ -99,7 +74,7 @@ export function replayCommand(r: Pick<Report, 'policy' | 'module' | 'runs' | 'se
 
 /** Folds entries (units, or shards' properties) into a report's properties, with replays. */
 export function reportProperties(base: Omit<Report, 'properties'>, entries: PropertyReport[]): Report['properties'] {
-  return foldReports(base.invariants, entries, base.seeds).map((p) => ({ ...p, violations: p.violations.map((v) => ({ ...v, replay: replayCommand(base, v.seed, p.id) })) }));
+  return foldReports(base.invariants, entries, base.seeds).map((p) => outcomeOf(p, (v) => replayCommand(base, v.seed, p.id)));
 }
 
 export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<number> {
@@ -139,8 +114,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
   // A worker thread starts cold (its JIT warms up for about a second): below this many runs in all,
   // one thread finishes first (bench: check with workers). The report is the same either way.
   const workers = workersAsked ?? (runs * units.length >= PARALLEL_MIN_RUNS ? defaultWorkers() : 1);
-  const base: Omit<Report, 'properties'> = {
-    format: 'hugecheck.report/1',
+  const base: Omit<Report, 'properties'> = reportHeader({
     policy: policy.name,
     ...(findPolicy(opts.policy) ? {} : { module: opts.policy }),
     seed,
@@ -155,7 +129,7 @@ export async function checkCommand(opts: CheckCliOptions, io: Io): Promise<numbe
     },
     ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
     ...(timeLimitMs !== undefined ? { timeLimited: true } : {}),
-  };
+  });
   const progress = io.isTTY && !opts.json ? new Progress(io, units.length, runs, workers > 1) : undefined;
   const results = await runUnits({
     policyRef: opts.policy,
@@ -205,7 +179,10 @@ export function printReport(report: Report, io: Io, o: PrintOptions): number {
   }
   let written: string[] = [];
   if (o.out) {
-    const named: Report = { ...report, properties: report.properties.map((p) => ({ ...p, violations: p.violations.map((v, i) => ({ ...v, counterexample: { ...v.counterexample, name: caseName(p, v, i) } })) })) };
+    const named: Report = {
+      ...report,
+      properties: report.properties.map((p) => (p.status === 'held' ? p : { ...p, violations: p.violations.map((v, i) => ({ ...v, counterexample: { ...v.counterexample, name: caseName(p, v, i) } })) })),
+    };
     const { doc, bases } = checkDocument(named, policy, o.policyArg);
     written = writeArtifacts(o.out, doc, bases);
   }

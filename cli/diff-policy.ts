@@ -15,6 +15,7 @@ import { TRACE_FORMAT, type Mismatch, type Scenario } from '../scenario/types';
 import { UsageError } from '../io/errors';
 import { loadPolicy } from '../io/load';
 import type { Io } from './io';
+import { DIFF_POLICY_FORMAT, TOOL, type DiffPolicyDocument } from '../formats';
 
 export interface DiffPolicyCliOptions {
   policy: string;
@@ -28,23 +29,8 @@ export interface DiffPolicyCliOptions {
   json?: boolean;
 }
 
-/** `--json` output. */
-export interface DiffPolicyDocument {
-  format: 'hugecheck.diff-policy/1';
-  policy: string;
-  against: string;
-  seed: number;
-  runs: number;
-  max: number;
-  settings: { weights?: string; maxCommands?: number };
-  /** Searches done and scenarios generated in them. */
-  searches: number;
-  generated: number;
-  /** The last search found no new class (false: stopped at --max). */
-  exhausted: boolean;
-  replay: string;
-  differences: Array<{ difference: FirstDifference; seed: number; steps: number; scenario: Scenario; traces: { policy: TraceView; against: TraceView }; saved?: string }>;
-}
+/** `--json` output (formats/diff.ts). */
+export type { DiffPolicyDocument } from '../formats';
 
 function wholeNumber(v: string, flag: string, min: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${v}"`);
@@ -129,7 +115,8 @@ export function diffPolicyCommand(opts: DiffPolicyCliOptions, io: Io): number {
 
   if (opts.json) {
     const doc: DiffPolicyDocument = {
-      format: 'hugecheck.diff-policy/1',
+      format: DIFF_POLICY_FORMAT,
+      tool: TOOL,
       policy: policy.name,
       against: against.name,
       seed,

@@ -7,6 +7,7 @@ import { UsageError } from '../io/errors';
 import { withKernel } from './kernel-session';
 import { loadPolicy, loadScenario } from '../io/load';
 import type { Io } from './io';
+import { DIFF_FORMAT, TOOL, type DiffDocument } from '../formats';
 
 export async function diffCommand(file: string, opts: { policy?: string; kernelModel?: string; allowLeak?: boolean; json?: boolean }, io: Io): Promise<number> {
   const scenario = loadScenario(file);
@@ -16,7 +17,7 @@ export async function diffCommand(file: string, opts: { policy?: string; kernelM
   const model = execute(scenario, policy);
   const d = firstDivergence(model, r.trace);
   if (opts.json) {
-    io.out(JSON.stringify({ format: 'hugecheck.diff/1', scenario: scenario.name, model: `model:${policy.name}`, kernel: r.trace.runner, divergence: d }, null, 2) + '\n');
+    io.out(JSON.stringify({ format: DIFF_FORMAT, tool: TOOL, scenario: scenario.name, model: `model:${policy.name}`, kernel: r.trace.runner, divergence: d } satisfies DiffDocument, null, 2) + '\n');
     return d ? 1 : 0;
   }
   io.out(`${scenario.name}: model:${policy.name} against ${r.trace.runner}\n\n`);

@@ -12,6 +12,7 @@ import { formatScenario } from '../reports/scenario-json';
 import { UsageError } from '../io/errors';
 import { loadPolicy } from '../io/load';
 import type { Io } from './io';
+import { EXPLORE_FORMAT, TOOL, type ExploreDocument } from '../formats';
 
 export interface ExploreCliOptions {
   policy: string;
@@ -86,7 +87,8 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<numb
     io.out(
       JSON.stringify(
         {
-          format: 'hugecheck.explore/1',
+          format: EXPLORE_FORMAT,
+          tool: TOOL,
           policy: policy.name,
           depth,
           scope,
@@ -97,7 +99,7 @@ export async function exploreCommand(o: ExploreCliOptions, io: Io): Promise<numb
           depthReached: r.depthReached,
           ms: r.ms,
           violations: [...r.counterexamples].map(([id, c]) => ({ invariant: id, step: c.violation.step, message: c.violation.message, counterexample: { ...c.scenario, name: `${id}-shortest` } })),
-        },
+        } satisfies ExploreDocument,
         null,
         2,
       ) + '\n',

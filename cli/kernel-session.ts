@@ -48,9 +48,16 @@ export async function withKernel<T>(io: Io, fn: (s: KernelSession, interrupted: 
   let seen = 0;
   try {
     const kernel = chosen ?? session.choice.kernel;
-    if (chosen) session.choice = { kernel: chosen, matched: chosen.release.test(session.release), note: `Linux ${session.release}: using the model of ${chosen.title} (${chosen.id}), as --kernel-model asks` };
-    const probe = await probeKnownBugs(session, kernel);
-    session.model = chosen ? chosen.policy : modelAfterProbe(kernel, probe);
+    if (chosen) {
+      // The release's own choice (and its note) give way to the one asked for.
+      const own = session.choice.note;
+      if (own) session.notes.splice(session.notes.indexOf(own), 1);
+      session.choice = { kernel: chosen, matched: chosen.release.test(session.release), note: `Linux ${session.release}: using the model of ${chosen.title} (${chosen.id}), as --kernel-model asks` };
+      session.model = chosen.policy;
+    }
+    const probe = await probeKnownBugs(session, kernel, { stop: () => interrupted });
+    // --kernel-model is taken as it is; otherwise the entry is adjusted to what the probe saw.
+    if (!chosen) session.model = modelAfterProbe(kernel, probe);
     for (const n of session.notes) io.err(`hugecheck: ${n}\n`);
     if (chosen) io.err(`hugecheck: ${session.choice.note}\n`);
     io.err(`hugecheck: ${probeSummary(session.release, kernel, session.model.name, probe)}\n`);

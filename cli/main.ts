@@ -20,7 +20,6 @@ import { zooCommand } from './zoo';
 import { POLICIES } from '../model/policies';
 import { UsageError } from '../io/errors';
 import type { Io } from './io';
-export type { Io } from './io';
 import { DEFAULT_RUNS } from '../checker/check';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {

@@ -10,6 +10,7 @@ import { printReport, reportProperties, type Report } from './check';
 import { UsageError } from '../io/errors';
 import { loadPolicy, readText } from '../io/load';
 import type { Io } from './io';
+import { CHECK_REPORT_FORMAT, FormatError, parseCheckReport } from '../formats';
 
 export interface MergeCliOptions {
   policy?: string;
@@ -21,17 +22,25 @@ export interface MergeCliOptions {
 
 function readReport(file: string): Report {
   const text = readText(file);
-  let r: Report;
+  let data: unknown;
   try {
-    r = JSON.parse(text) as Report;
+    data = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${file}: not JSON (${(e as Error).message})`);
   }
-  if (r?.format !== 'hugecheck.report/1') throw new UsageError(`${file}: format is ${JSON.stringify(r?.format)}, expected "hugecheck.report/1" (the output of hugecheck check --json)`);
-  for (const f of ['policy', 'seeds', 'runs', 'invariants', 'settings', 'properties'] as const) {
-    if (r[f] === undefined) throw new UsageError(`${file}: field "${f}" is missing (written by an older hugecheck?)`);
+  // A campaign's merge needs what only newer reports carry.
+  const o = data as Partial<Record<keyof Report, unknown>> | null;
+  if (o?.format === CHECK_REPORT_FORMAT) {
+    for (const f of ['policy', 'seeds', 'runs', 'invariants', 'settings', 'properties'] as const) {
+      if (o[f] === undefined) throw new UsageError(`${file}: field "${f}" is missing (written by an older hugecheck?)`);
+    }
   }
-  return r;
+  try {
+    return parseCheckReport(data);
+  } catch (e) {
+    if (e instanceof FormatError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function mergeCommand(files: string[], o: MergeCliOptions, io: Io): number {

@@ -4,7 +4,8 @@
  * hugecheck.zoo/1): Markdown for a mail or an issue, or one self-contained HTML file.
  */
 import type { ReportDocument } from '../reports/document';
-import { checkDocument, scenarioDocument, zooDocument, type CheckReportData, type ZooData } from '../reports/documents';
+import { checkDocument, scenarioDocument, zooDocument } from '../reports/documents';
+import { CHECK_REPORT_FORMAT, FormatError, parseCheckReport, parseZooReport, SCENARIO_FORMAT, ZOO_FORMAT } from '../formats';
 import { renderHtml } from '../reports/html';
 import { renderMarkdown } from '../reports/markdown';
 import { ScenarioError, validateScenario } from '../scenario/validate';
@@ -36,32 +37,25 @@ function scenarioOf(file: string, where: string, data: unknown): Scenario {
   }
 }
 
+function parsed<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof FormatError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The report document of any of the three inputs. */
 export function documentFor(file: string, data: unknown, policyArg?: string): ReportDocument {
   const format = (data as { format?: unknown } | null)?.format;
-  if (format === 'hugecheck.scenario/1') {
+  if (format === SCENARIO_FORMAT) {
     return scenarioDocument(scenarioOf(file, 'scenario', data), loadPolicy(policyArg ?? 'linux'), policyArg ?? 'linux', file).doc;
   }
-  if (format === 'hugecheck.report/1') {
-    const r = data as CheckReportData;
-    if (!Array.isArray(r.properties)) throw new UsageError(`${file}: a hugecheck.report/1 needs "properties"`);
-    const checked: CheckReportData = {
-      ...r,
-      properties: r.properties.map((p) => ({
-        ...p,
-        violations: p.violations.map((v, i) => ({ ...v, counterexample: scenarioOf(file, `properties.${p.id}.violations[${i}].counterexample`, v.counterexample) })),
-      })),
-    };
-    return checkDocument(checked, loadPolicy(policyArg ?? r.policy), policyArg ?? r.policy).doc;
+  if (format === CHECK_REPORT_FORMAT) {
+    const r = parsed(file, () => parseCheckReport(data));
+    return checkDocument(r, loadPolicy(policyArg ?? r.policy), policyArg ?? r.policy).doc;
   }
-  if (format === 'hugecheck.zoo/1') {
-    const z = data as ZooData;
-    if (!Array.isArray(z.bugs)) throw new UsageError(`${file}: a hugecheck.zoo/1 needs "bugs"`);
-    const checked: ZooData = {
-      ...z,
-      bugs: z.bugs.map((b) => ({ ...b, counterexamples: (b.counterexamples ?? []).map((c, i) => ({ ...c, scenario: scenarioOf(file, `bugs.${b.bug}.counterexamples[${i}].scenario`, c.scenario) })) })),
-    };
-    return zooDocument(checked, loadPolicy).doc;
-  }
-  throw new UsageError(`${file}: not a scenario, check report or zoo result (its "format" is ${JSON.stringify(format)}; expected hugecheck.scenario/1, hugecheck.report/1 or hugecheck.zoo/1)`);
+  if (format === ZOO_FORMAT) return zooDocument(parsed(file, () => parseZooReport(data)), loadPolicy).doc;
+  throw new UsageError(`${file}: not a scenario, check report or zoo result (its "format" is ${JSON.stringify(format)}; expected ${SCENARIO_FORMAT}, ${CHECK_REPORT_FORMAT} or ${ZOO_FORMAT})`);
 }

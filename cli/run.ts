@@ -13,6 +13,7 @@ import { UsageError } from '../io/errors';
 import { withKernel } from './kernel-session';
 import { formatMismatches, formatRunTable, plainStyle, type Style } from '../reports/table';
 import type { Io } from './io';
+import { TOOL } from '../formats';
 import { loadPolicy, loadScenario } from '../io/load';
 
 export async function runCommand(file: string, opts: { policy: string; json?: boolean; kernel?: boolean; allowLeak?: boolean; record?: string; kernelModel?: string }, io: Io): Promise<number> {
@@ -51,7 +52,8 @@ export async function runCommand(file: string, opts: { policy: string; json?: bo
   }
   const failed = trace.mismatches.length > 0;
   if (opts.json) {
-    io.out(JSON.stringify(trace, null, 2) + '\n');
+    const { format, ...rest } = trace;
+    io.out(JSON.stringify({ format, tool: TOOL, ...rest } satisfies Trace, null, 2) + '\n');
     return failed ? 1 : 0;
   }
   const style: Style = io.isTTY ? { changed: pc.yellow, bad: (t) => pc.red(pc.bold(t)), dim: pc.dim } : plainStyle;

@@ -23,16 +23,26 @@ export function kernelLimits(s: Scenario): string | undefined {
   return undefined;
 }
 
+/** The models a hazard is looked for under: `linux` (6.18, measured) and the running kernel's model
+ *  when it is another, so that neither can hide a leak the other shows. */
+export function hazardModels(model: Policy): Policy[] {
+  return model === linux ? [linux] : [linux, model];
+}
+
 /** Why a scenario must not run on this machine unless the user insists, or undefined. `model` is
- *  the running kernel's model (model/kernels.ts); the mremap check does not depend on it. */
+ *  the running kernel's model (model/kernels.ts); the scenario is looked at under it and under linux. */
 export function kernelHazard(s: Scenario, model: Policy = linux): string | undefined {
-  const h = findHazards(s, model);
-  if (h.leakyMremapSteps.length) {
-    return `step ${h.leakyMremapSteps[0]} moves part of a private mapping with mremap, which leaks reservations on Linux until reboot (kernel-findings.md §1); pass --allow-leak to run it anyway`;
+  for (const m of hazardModels(model)) {
+    const h = findHazards(s, m);
+    if (h.leakyMremapSteps.length) {
+      return `step ${h.leakyMremapSteps[0]} moves part of a private mapping with mremap, which leaks reservations on Linux until reboot (kernel-findings.md §1); pass --allow-leak to run it anyway`;
+    }
   }
-  const final = execute(s, model).final.counters;
-  if (final.rsvd !== 0 || final.free !== final.total || final.surp !== 0) {
-    return `the model predicts this scenario leaves the pool changed after teardown (Rsvd ${final.rsvd}, Free ${final.free} of ${final.total}, Surp ${final.surp}), which lasts until reboot on a real kernel; pass --allow-leak to run it anyway`;
+  for (const m of hazardModels(model)) {
+    const final = execute(s, m).final.counters;
+    if (final.rsvd !== 0 || final.free !== final.total || final.surp !== 0) {
+      return `the model${model === linux ? '' : ` (${m.name})`} predicts this scenario leaves the pool changed after teardown (Rsvd ${final.rsvd}, Free ${final.free} of ${final.total}, Surp ${final.surp}), which lasts until reboot on a real kernel; pass --allow-leak to run it anyway`;
+    }
   }
   return undefined;
 }

@@ -14,8 +14,11 @@ import { KNOWN_BUGS, type KnownBug } from '../model/policies/known-bugs';
 import type { KernelVersion } from '../model/kernels';
 import { definePolicy, type Policy } from '../model/policy';
 import { execute } from '../run/machine';
+import { kernelHazard } from './admission';
+import { KernelError } from './driver-process';
+import { linux } from '../model/policies/linux';
 import { parseScenarioText } from '../scenario/validate';
-import type { KernelSession } from './session';
+import { KernelRefused, type KernelSession } from './session';
 
 export type ProbeVerdict = 'shows' | 'lacks' | 'unclear' | 'not run';
 
@@ -38,25 +41,54 @@ export function probeScenario(bug: KnownBug) {
   return parseScenarioText(readFileSync(join(ROOT, bug.probe.golden), 'utf8'), bug.probe.golden);
 }
 
-/** Runs every known bug's probe on the session's kernel (the session's model chooses the scenarios
- *  it admits, as for any other run). */
-export async function probeKnownBugs(session: KernelSession, kernel: KernelVersion, bugs: readonly KnownBug[] = KNOWN_BUGS): Promise<ProbeResult[]> {
+/** Why a bug's probe golden must not run on a kernel that may be either model (with the bug or
+ *  without it, and linux): a hazard under any of them, or a pool it leaves unbacked. */
+export function probeHazard(kernel: KernelVersion, bug: KnownBug): string | undefined {
+  const s = probeScenario(bug);
+  if (!s) return 'unsafe' in bug.probe ? bug.probe.unsafe : 'no probe';
+  const m = withAndWithout(kernel, bug);
+  for (const model of [m.with, m.without, linux]) {
+    const h = kernelHazard(s, model);
+    if (h) return `under ${model.name}: ${h}`;
+  }
+  return undefined;
+}
+
+/** Runs every known bug's probe on the session's kernel. A golden runs only when it is safe under
+ *  the model with the bug and the model without it (probeHazard); a failure of one probe is that
+ *  bug's "not run", and `stop()` (Ctrl-C) ends the probe between goldens. */
+export async function probeKnownBugs(session: KernelSession, kernel: KernelVersion, opts: { bugs?: readonly KnownBug[]; stop?: () => boolean } = {}): Promise<ProbeResult[]> {
   const out: ProbeResult[] = [];
-  for (const bug of bugs) {
-    const s = probeScenario(bug);
-    if (!s) {
-      out.push({ bug, verdict: 'not run', detail: 'unsafe' in bug.probe ? bug.probe.unsafe : 'no probe' });
+  for (const bug of opts.bugs ?? KNOWN_BUGS) {
+    if (opts.stop?.()) {
+      out.push({ bug, verdict: 'not run', detail: 'interrupted' });
       continue;
     }
-    const r = await session.run(s);
+    const hazard = probeHazard(kernel, bug);
+    const s = probeScenario(bug);
+    if (hazard || !s) {
+      out.push({ bug, verdict: 'not run', detail: hazard ?? 'no probe' });
+      continue;
+    }
+    let r;
+    try {
+      r = await session.run(s);
+    } catch (e) {
+      if (!(e instanceof KernelError) && !(e instanceof KernelRefused)) throw e;
+      out.push({ bug, verdict: 'not run', detail: `the run failed: ${e.message}` });
+      continue;
+    }
     if (r.skipped !== undefined) {
       out.push({ bug, verdict: 'not run', detail: r.skipped });
       continue;
     }
     const m = withAndWithout(kernel, bug);
-    const dWith = firstDivergence(execute(s, m.with), r.trace);
-    const dWithout = firstDivergence(execute(s, m.without), r.trace);
-    if (!dWith) out.push({ bug, verdict: 'shows' });
+    const withTrace = execute(s, m.with);
+    const withoutTrace = execute(s, m.without);
+    const dWith = firstDivergence(withTrace, r.trace);
+    const dWithout = firstDivergence(withoutTrace, r.trace);
+    if (!firstDivergence(withTrace, withoutTrace)) out.push({ bug, verdict: 'unclear', detail: 'the model with the bug and without it agree on its probe' });
+    else if (!dWith) out.push({ bug, verdict: 'shows' });
     else if (!dWithout) out.push({ bug, verdict: 'lacks' });
     else out.push({ bug, verdict: 'unclear', detail: `the kernel's trace differs from the model with the bug at ${where(dWith.step)} (${dWith.field}) and from the model without it at ${where(dWithout.step)} (${dWithout.field})` });
   }
@@ -74,7 +106,7 @@ export function modelAfterProbe(kernel: KernelVersion, results: readonly ProbeRe
     const listed = kernel.knownBugs.includes(r.bug);
     if (listed && r.verdict === 'lacks') {
       p = r.bug.fix(p);
-      changes.push(`-${r.bug.id}`);
+      changes.push(`+fix/${r.bug.id}`);
     } else if (!listed && r.verdict === 'shows') {
       p = r.bug.introduce(p);
       changes.push(`+${r.bug.id}`);
@@ -82,13 +114,4 @@ export function modelAfterProbe(kernel: KernelVersion, results: readonly ProbeRe
   }
   if (!changes.length) return kernel.policy;
   return definePolicy(p, { name: `${kernel.policy.name}${changes.join('')}`, description: `${kernel.title} as the known-bug probe found it (${changes.join(', ')})`, overrides: {} });
-}
-
-/** One line per bug, for the CLI. */
-export function describeProbe(kernel: KernelVersion, results: readonly ProbeResult[]): string[] {
-  return results.map((r) => {
-    const listed = kernel.knownBugs.includes(r.bug) ? `listed for ${kernel.id}` : `not listed for ${kernel.id}`;
-    const what = r.verdict === 'shows' ? 'shows it' : r.verdict === 'lacks' ? 'does not show it (fixed here)' : r.verdict === 'unclear' ? 'unclear' : 'not probed';
-    return `${r.bug.id} (${listed}): ${what}${r.detail ? `: ${r.detail}` : ''}`;
-  });
 }

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'fs';
 import { findHazards } from '../run/hazards';
-import { kernelHazard, kernelLimits } from './admission';
+import { hazardModels, kernelHazard, kernelLimits } from './admission';
 import type { Counters, Scenario, Trace } from '../scenario/types';
 import { runAsync, type Runner } from '../run/loop';
 import { DriverProcess, KernelError } from './driver-process';
@@ -106,7 +106,7 @@ export class KernelSession {
       const hazard = kernelHazard(s, this.model);
       if (hazard) return { skipped: hazard, steps: 0 };
     }
-    if (this.leaked > 0 && (s.requiresCleanPool || findHazards(s, this.model).unbackedSteps.length > 0)) {
+    if (this.leaked > 0 && (s.requiresCleanPool || hazardModels(this.model).some((m) => findHazards(s, m).unbackedSteps.length > 0))) {
       return { skipped: `requiresCleanPool: the scenario drives Rsvd below zero or above Free, where a machine with ${this.leaked} leaked reservations lets it use the leaked pages, so the baseline cannot be compensated`, steps: 0 };
     }
     const m = new KernelMachine(this.d, this.leaked);

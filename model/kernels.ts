@@ -13,8 +13,9 @@ export interface KernelVersion {
   /** The name `--kernel-model` takes. */
   id: string;
   title: string;
-  /** Which `uname -r` strings this entry models. */
+  /** Which `uname -r` strings this entry models, and its [major, minor]. */
   release: RegExp;
+  version: readonly [number, number];
   policy: Policy;
   knownBugs: readonly KnownBug[];
   /** The goldens that pin the policy to this kernel (folders of the repository). */
@@ -31,6 +32,7 @@ export const LINUX_6_18: KernelVersion = {
   id: 'linux-6.18',
   title: 'Linux 6.18',
   release: /^6\.18(\.|-|\+|$)/,
+  version: [6, 18],
   policy: linux,
   knownBugs: KNOWN_BUGS,
   goldens: ['scenarios/golden/semantics', 'scenarios/golden/observed', 'scenarios/golden/kernel-runs'],
@@ -46,6 +48,7 @@ export const MAINLINE_7_3: KernelVersion = {
   id: 'linux-7.3',
   title: 'Linux 7.3 (mainline, from source)',
   release: /^7\.3(\.|-|\+|$)/,
+  version: [7, 3],
   policy: definePolicy(fixed73.fix(linux), {
     name: 'linux-7.3',
     description: 'mainline of the v7.3 cycle, read from source (not measured): linux-6.18 with restore-on-zap only for a folio no longer mapped',
@@ -78,12 +81,13 @@ function versionOf(release: string): [number, number] | undefined {
 }
 
 /** The entry that models a `uname -r`: the one whose pattern matches, else the newest entry not
- *  newer than it (the oldest when it predates them all), with a note saying so. */
+ *  newer than it (the oldest entry when the release predates them all, or is not a version), with a
+ *  note saying so. */
 export function kernelForRelease(release: string): KernelChoice {
   const exact = KERNELS.find((k) => k.release.test(release));
   if (exact) return { kernel: exact, matched: true, ...(exact.measured ? {} : { note: `Linux ${release}: modelled by ${exact.id} (${exact.source})` }) };
   const v = versionOf(release);
-  const versions = KERNELS.map((k) => [k, versionOf(k.id.replace(/^linux-/, ''))!] as const).sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1]);
+  const versions = KERNELS.map((k) => [k, k.version] as const).sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1]);
   const below = v ? versions.filter(([, kv]) => kv[0] < v[0] || (kv[0] === v[0] && kv[1] <= v[1])) : [];
   const kernel = (below.length ? below[below.length - 1]! : versions[0]!)[0];
   return { kernel, matched: false, note: `Linux ${release} has no entry of its own in the kernel registry: using the model of ${kernel.title} (${kernel.id}); pass --kernel-model to choose another` };

@@ -4,11 +4,12 @@
  * `check --out` and `zoo --out` from the run in hand; each case comes with the base name its files
  * get under `--out`.
  */
-import { describeLabel, isExplained, type Label } from '../checker/label';
+import { describeLabel, isExplained } from '../checker/label';
 import type { Policy } from '../model/policy';
 import type { Scenario } from '../scenario/types';
-import { buildCase, slug } from '../io/artifacts';
+import { buildCase, slug } from './case';
 import type { ReportDocument } from './document';
+import type { CheckReport, ZooReport } from '../formats';
 
 export interface Built {
   doc: ReportDocument;
@@ -16,18 +17,10 @@ export interface Built {
   bases: string[];
 }
 
-export interface CheckReportData {
-  policy: string;
-  seed: number;
-  runs: number;
-  properties: Array<{ id: string; status: string; violations: Array<Label & { replay?: string; counterexample: Scenario }> }>;
-}
-
-export interface ZooData {
-  runs: number;
-  seed: number;
-  bugs: Array<{ bug: string; caughtBy: string[]; counterexamples?: Array<{ invariant: string; scenario: Scenario }> }>;
-}
+/** What a check document reads of a report (formats/check-report.ts). */
+export type CheckReportData = Pick<CheckReport, 'policy' | 'seed' | 'runs' | 'properties'>;
+/** What a zoo document reads of a zoo result (formats/zoo-report.ts). */
+export type ZooData = Pick<ZooReport, 'runs' | 'seed' | 'bugs'>;
 
 export function scenarioDocument(scenario: Scenario, policy: Policy, policyArg: string, file: string): Built {
   const c = buildCase({ heading: scenario.name, scenario, policy, file, policyArg });

@@ -158,16 +158,25 @@ export class Machine {
 }
 
 /** The model as a runner of the run loop (run/loop.ts). */
+class ModelRunner implements Runner<'sync'> {
+  constructor(
+    private readonly m: Machine,
+    readonly name: string,
+  ) {}
+  start(): Counters {
+    return this.m.counters();
+  }
+  step(step: Step): Observation {
+    return this.m.observe(this.m.step(step));
+  }
+  finish(): Observation {
+    this.m.teardown();
+    return this.m.observe('ok');
+  }
+}
+
 export function modelRunner(m: Machine, name: string): Runner<'sync'> {
-  return {
-    name,
-    start: () => m.counters(),
-    step: (step) => m.observe(m.step(step)),
-    finish: () => {
-      m.teardown();
-      return m.observe('ok');
-    },
-  };
+  return new ModelRunner(m, name);
 }
 
 /** Runs a scenario on the model through the run loop: its trace, and the machine in its end state. */

@@ -143,6 +143,8 @@ export interface Mismatch {
 
 export interface Trace {
   format: typeof TRACE_FORMAT;
+  /** The hugecheck that wrote it, in a trace printed as a document (run --json). */
+  tool?: string;
   scenario: string;
   runner: string;
   baseline?: Counters;

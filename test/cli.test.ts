@@ -41,7 +41,8 @@ describe('hugecheck run', () => {
     const r = await run('run', golden, '--json');
     expect(r.code).toBe(0);
     const trace = JSON.parse(r.out);
-    expect(Object.keys(trace)).toEqual(['format', 'scenario', 'runner', 'initial', 'steps', 'final', 'mismatches']);
+    // The contract's fields, and `tool` (an optional field: formats/version.ts).
+    expect(Object.keys(trace)).toEqual(['format', 'tool', 'scenario', 'runner', 'initial', 'steps', 'final', 'mismatches']);
     expect(trace.format).toBe('hugecheck.trace/1');
     expect(trace.runner).toBe('model:linux');
     expect(trace.steps).toHaveLength(14);

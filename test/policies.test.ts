@@ -15,7 +15,7 @@ import { findPolicy, POLICIES } from '../model/policies';
 import { linux } from '../model/policies/linux';
 import { SEED_POLICIES } from '../model/policies/seeds';
 import { runOnModel } from '../run/model';
-import { CATALOGUE, findInvariant } from '../properties/catalogue';
+import { CATALOGUE } from '../properties/catalogue';
 import { proveShortest } from '../explore/shortest';
 import { parseScenarioText } from '../scenario/validate';
 import { ROOT } from './support/goldens';

@@ -48,7 +48,9 @@ export function bugFromFix(id: string, title: string, fix: Fix): Bug {
     descriptions: [],
     functions,
     fix,
-    introduce: (base) => definePolicy(base, { name: `${base.name}+${id}`, description: `${base.description}, with ${id}`, overrides: linuxVersions(functions) }),
+    // Putting a known bug back (a kernel that shows it) is no change of the policy's author either:
+    // labels still name the bug (policyChanges looks through the layer).
+    introduce: (base) => repair(base, { name: `${base.name}+${id}`, description: `${base.description}, with ${id}`, overrides: linuxVersions(functions) }),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Fixes for the invariant breaks Linux 6.18 shows, each written as a kernel patch would repair it,
- * (the known bugs of model/policies/known-bugs.ts are given by them; `linux-fixed` applies them all). Each fix is a function of its base policy so fixes
- * compose (each overrides different functions).
+ * Fixes for the invariant breaks Linux 6.18 shows, each written as a kernel patch would repair it.
+ * The known bugs of model/policies/known-bugs.ts are given by them, and `linux-fixed` applies them
+ * all. Each fix is a function of its base policy, so fixes compose (each overrides other functions).
  */
 import { repair, type Fix } from './bugs';
 

@@ -1,5 +1,6 @@
 /** Runs the hugecheck command line in-process and collects what it printed and its exit code. */
-import { main, type Io } from '../../cli/main';
+import { main } from '../../cli/main';
+import type { Io } from '../../cli/io';
 
 export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

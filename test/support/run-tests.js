@@ -22,22 +22,35 @@ const env = { ...process.env, HUGECHECK_TEST_SUMMARY: summary };
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const parts = [
   ['--maxWorkers', String(Math.max(1, availableParallelism())), '--testPathIgnorePatterns', ...KERNEL_SUITES.map((f) => escape(f))],
-  ['--runInBand', ...KERNEL_SUITES],
+  ['--runInBand', '--runTestsByPath', ...KERNEL_SUITES],
 ];
 let status = 0;
-for (const part of parts) {
+const problems = [];
+parts.forEach((part, k) => {
   const r = spawnSync(process.execPath, [jest, ...part], { stdio: 'inherit', env });
-  if (r.status !== 0) status = 1;
-}
-let total = { passed: 0, failed: 0, skipped: 0 };
-try {
-  for (const l of readFileSync(summary, 'utf8').trim().split('\n')) {
-    const c = JSON.parse(l);
-    total = { passed: total.passed + c.passed, failed: total.failed + c.failed, skipped: total.skipped + c.skipped };
+  if (r.status !== 0) {
+    status = 1;
+    problems.push(`Jest part ${k + 1} ${r.status === null ? `was killed (${r.signal})` : `exited ${r.status}`}`);
   }
+});
+let total = { passed: 0, failed: 0, skipped: 0 };
+let lines = [];
+try {
+  lines = readFileSync(summary, 'utf8').trim().split('\n').filter(Boolean);
 } catch {
-  status = 1;
+  // no part got as far as its summary
 }
+for (const l of lines) {
+  const c = JSON.parse(l);
+  total = { passed: total.passed + c.passed, failed: total.failed + c.failed, skipped: total.skipped + c.skipped };
+}
+if (lines.length !== parts.length) problems.push(`${parts.length - lines.length} Jest part(s) ended without a summary`);
 rmSync(dir, { recursive: true, force: true });
+// A part that failed without a failed test (a crash, no tests found, a signal) still counts as one.
+if (problems.length) {
+  status = 1;
+  if (total.failed === 0) total.failed = 1;
+  process.stdout.write(`test run problems: ${problems.join('; ')}\n`);
+}
 process.stdout.write(`${line(total)}\n`);
 process.exit(status || (total.failed > 0 ? 1 : 0));
