@@ -27,6 +27,7 @@ import { loadPolicy } from '../io/load';
 import { findPolicy } from '../model/policies';
 import type { Io } from './io';
 import { outcomeOf, reportHeader, type CheckReport } from '../formats/check-report';
+import { upstreamStatus } from '../model/policies/known-bugs';
 
 export interface CheckCliOptions {
   policy: string;
@@ -214,7 +215,7 @@ export function printReport(report: Report, io: Io, o: PrintOptions): number {
     for (const v of p.violations) {
       const bugs = labelBugs(v);
       io.out(`\n${bugs.length ? c.yellow(`${p.id}: ${describeLabel(v)}`) : c.red(c.bold(`${p.id}: VIOLATED`))}\n`);
-      for (const bug of bugs) io.out(`  ${bug.id}: ${bug.title} (${bug.reference})\n`);
+      for (const bug of bugs) io.out(`  ${bug.id}: ${bug.title} (${bug.reference})\n  upstream: ${upstreamStatus(bug)}\n`);
       if (v.inseparable) io.out(`  ${describeLabel(v)}\n`);
       io.out(`  at ${v.at.step === 'final' ? 'the final observation (after teardown)' : `step ${v.at.step}`}: ${v.at.message}\n`);
       io.out(`  minimal counterexample (${v.counterexample.steps.length} step${v.counterexample.steps.length === 1 ? '' : 's'}, each with what ${policy.name} produced):\n`);

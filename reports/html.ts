@@ -189,7 +189,7 @@ function renderCase(c: ReportCase, n: number): string {
   );
   out.push(
     t.violations.length
-      ? `<ul class="violations">${t.violations.map((v) => `<li><strong>${h(violationSentence(v))}</strong>${(v.knownBugs ?? []).map((b) => ` <span class="ref">(${h(b.title)}; ${h(b.reference)})</span>`).join('')}</li>`).join('')}</ul>`
+      ? `<ul class="violations">${t.violations.map((v) => `<li><strong>${h(violationSentence(v))}</strong>${(v.knownBugs ?? []).map((b) => ` <span class="ref">(${h(b.title)}; ${h(b.reference)}${b.upstream ? `; upstream: ${h(b.upstream)}` : ''})</span>`).join('')}</li>`).join('')}</ul>`
       : '<p class="ok">Every invariant held.</p>',
   );
   const mismatches = t.steps.flatMap((s) => s.mismatches);

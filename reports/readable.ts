@@ -6,6 +6,7 @@
  */
 import { OPS } from '../ops';
 import { labelBugs, labelViolation } from '../checker/label';
+import { upstreamStatus } from '../model/policies/known-bugs';
 import { instrumentPolicy, kernelName, type KernelCall } from '../model/instrument';
 import { Machine } from '../run/machine';
 import type { Policy } from '../model/policy';
@@ -68,7 +69,7 @@ export interface ViolationReport {
   message: string;
   /** The known kernel bug that explains it (its fix makes the invariant hold), if any. */
   /** The known bugs whose fixes together remove it (checker/label.ts), with what the registry says. */
-  knownBugs?: Array<{ id: string; title: string; reference: string }>;
+  knownBugs?: Array<{ id: string; title: string; reference: string; /** Where upstream Linux stands on it (model/policies/known-bugs.ts). */ upstream?: string }>;
   /** Set when only a fix that would erase the policy's own change removes it. */
   inseparable?: { bugs: string[]; functions: string[] };
 }
@@ -211,7 +212,7 @@ export function buildReadableTrace(scenario: Scenario, policy: Policy, opts: { i
       invariant: inv.id,
       title: inv.title,
       message: v.message,
-      ...(bugs.length ? { knownBugs: bugs.map((b) => ({ id: b.id, title: b.title, reference: b.reference })) } : {}),
+      ...(bugs.length ? { knownBugs: bugs.map((b) => ({ id: b.id, title: b.title, reference: b.reference, upstream: upstreamStatus(b) })) } : {}),
       ...(label.inseparable ? { inseparable: label.inseparable } : {}),
     };
     violations.push({ ...rep, step: v.step });
@@ -233,5 +234,5 @@ export function buildReadableTrace(scenario: Scenario, policy: Policy, opts: { i
 export function violationSentence(v: ViolationReport & { step: number | 'final' }): string {
   const where = v.step === 'final' ? 'after the teardown' : `at step ${v.step}`;
   const msg = v.message.replace(/\.$/, '');
-  return `${v.invariant} (${v.title.charAt(0).toLowerCase()}${v.title.slice(1)}) broke ${where}: ${msg}.${v.knownBugs ? ` Known kernel bug${v.knownBugs.length > 1 ? 's' : ''} ${v.knownBugs.map((b) => b.id).join(' + ')}.` : v.inseparable ? ` Not separable from known bug ${v.inseparable.bugs.join(' + ')} (the policy changes ${v.inseparable.functions.join(', ')}).` : ''}`;
+  return `${v.invariant} (${v.title.charAt(0).toLowerCase()}${v.title.slice(1)}) broke ${where}: ${msg}.${v.knownBugs ? ` Known kernel bug${v.knownBugs.length > 1 ? 's' : ''} ${v.knownBugs.map((b) => b.id).join(' + ')}.${v.knownBugs.map((b) => (b.upstream ? ` ${b.id}: ${b.upstream}.` : '')).join('')}` : v.inseparable ? ` Not separable from known bug ${v.inseparable.bugs.join(' + ')} (the policy changes ${v.inseparable.functions.join(', ')}).` : ''}`;
 }

@@ -13,7 +13,9 @@ import { judgeOnModel } from '../run/model';
 import { firstDivergence } from '../checker/diff';
 import { KERNELS, kernelForRelease, LINUX_6_18, MAINLINE_7_3, policyForRelease } from '../model/kernels';
 import { POLICIES } from '../model/policies';
-import { KNOWN_BUGS, linuxFixed } from '../model/policies/known-bugs';
+import { KNOWN_BUGS, linuxFixed, upstreamStatus } from '../model/policies/known-bugs';
+import { buildReadableTrace, violationSentence } from '../reports/readable';
+import { runCli } from './support/cli';
 import { linux } from '../model/policies/linux';
 import { MUTANTS, ZOO_BUGS } from '../model/policies/mutants';
 import { SEED_POLICIES } from '../model/policies/seeds';
@@ -135,5 +137,28 @@ describe('bugs as values', () => {
     const violated = [...judgeOnModel(s, regressed).violations.keys()];
     expect(violated.length).toBeGreaterThan(0);
     for (const id of violated) expect([id, labelViolation(regressed, id, s).knownBugs]).toEqual([id, ['restore-reserve-still-mapped']]);
+  });
+});
+
+describe('where upstream stands on each known bug', () => {
+  test('every known bug says which commit brought it in and whether mainline fixed it', () => {
+    for (const b of KNOWN_BUGS) {
+      expect([b.id, b.upstream.introduced]).toEqual([b.id, expect.stringMatching(/^[0-9a-f]{12} \(v\d/)]);
+      expect(upstreamStatus(b)).toContain(b.upstream.introduced);
+    }
+    const by = (m: string) => KNOWN_BUGS.filter((b) => b.upstream.mainline === m).map((b) => b.id);
+    expect(by('fixed')).toEqual(['restore-reserve-still-mapped']);
+    expect(by('fix queued')).toEqual(['failed-fault-size-quota']);
+    // The kernel registry agrees: what mainline fixed is what linux-7.3 no longer lists.
+    expect(KNOWN_BUGS.filter((b) => !MAINLINE_7_3.knownBugs.includes(b)).map((b) => b.id)).toEqual(by('fixed'));
+  });
+
+  test('check prints it under the bug, the reports with the violation', async () => {
+    const r = await runCli('check', '--policy', 'linux', '--seed', '1', '--runs', '300', '--property', 'counters-nonnegative');
+    expect(r.out).toMatch(/restore-reserve-still-mapped: .*\n {2}upstream: fixed in mainline: the v7.3 cycle restores only once the folio is no longer mapped; not in 6\.18\.y; introduced by df7a6d1f6405 \(v6\.8\)/);
+    const s = probeScenario(KNOWN_BUGS.find((b) => b.id === 'fork-after-steal-reads-zero')!)!;
+    const t = buildReadableTrace(s, linux, { labelKnownBugs: true });
+    expect(t.violations.length).toBeGreaterThan(0);
+    for (const v of t.violations) expect(violationSentence(v)).toContain('fork-after-steal-reads-zero: still in mainline: hugetlb_dup_vma_private() still clears HPAGE_RESV_UNMAPPED at fork');
   });
 });

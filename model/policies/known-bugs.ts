@@ -13,14 +13,33 @@ import { linux } from './linux';
  *  which of the two the kernel did), or why no scenario may be run for it. */
 export type Probe = { golden: string } | { unsafe: string };
 
+/** Where upstream Linux stands on a bug, as of the newest sources read (mainline, stable, the mm
+ *  tree, linux-next and the public mailing-list archives up to mid-October 2026). */
+export interface Upstream {
+  /** The commit that brought the bug in, with its release. */
+  introduced: string;
+  mainline: 'fixed' | 'fix queued' | 'present';
+  /** One sentence: the fix and where it is, or what is known. */
+  detail: string;
+}
+
+export const UPSTREAM_AS_OF = 'October 2026';
+
 export interface KnownBug extends Bug {
   explanation: string;
   /** Kernel functions and documents. */
   reference: string;
   probe: Probe;
+  upstream: Upstream;
 }
 
-const known = (b: { id: string; title: string; explanation: string; reference: string; fix: Fix; probe: Probe }): KnownBug => ({ ...bugFromFix(b.id, b.title, b.fix), explanation: b.explanation, reference: b.reference, probe: b.probe });
+/** The upstream status in a few words: "fixed in mainline (v7.3 cycle), not in 6.18.y". */
+export function upstreamStatus(b: KnownBug): string {
+  const where = b.upstream.mainline === 'fixed' ? `fixed in mainline: ${b.upstream.detail}` : b.upstream.mainline === 'fix queued' ? `fix queued upstream: ${b.upstream.detail}` : `still in mainline: ${b.upstream.detail}`;
+  return `${where}; introduced by ${b.upstream.introduced} (upstream status as of ${UPSTREAM_AS_OF})`;
+}
+
+const known = (b: { id: string; title: string; explanation: string; reference: string; fix: Fix; probe: Probe; upstream: Upstream }): KnownBug => ({ ...bugFromFix(b.id, b.title, b.fix), explanation: b.explanation, reference: b.reference, probe: b.probe, upstream: b.upstream });
 
 /** The known bugs of Linux 6.18, which are also the list of their fixes. */
 export const KNOWN_BUGS: readonly KnownBug[] = [
@@ -33,6 +52,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     reference: 'mm/mremap.c copy_vma_and_data, mm/hugetlb.c clear_vma_resv_huge_pages; kernel-findings.md §1; kernel-observed.md 6g, 6k',
     fix: fixMremapPartialPrivate,
     probe: { unsafe: 'every reproduction leaks reservations until reboot' },
+    upstream: { introduced: '550a7d60bd5e (v5.16, mremap of hugetlb mappings)', mainline: 'present', detail: 'fixup_hugetlb_reservations() still clears the whole unsplit source VMA; not reported' },
   }),
   known({
     id: 'restore-reserve-still-mapped',
@@ -43,6 +63,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     reference: 'mm/hugetlb.c __unmap_hugepage_range (since df7a6d1f6405, v6.8); kernel-findings.md §2; kernel-observed.md 4j, 4k, 4m, 4n, 4n2, 4o, 4p',
     fix: fixRestoreReserveStillMapped,
     probe: { golden: 'scenarios/golden/observed/4m-owner-dontneed-shared-page.json' },
+    upstream: { introduced: 'df7a6d1f6405 (v6.8)', mainline: 'fixed', detail: 'the v7.3 cycle restores only once the folio is no longer mapped; not in 6.18.y' },
   }),
   known({
     id: 'surplus-restore-release',
@@ -53,6 +74,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     reference: 'mm/hugetlb.c free_huge_folio, hugepage_subpool_put_pages; kernel-semantics.md R-1.6, I-3; scenarios/golden/kernel-runs/k3-min-size-surplus-restore.json',
     fix: fixSurplusRestoreRelease,
     probe: { golden: 'scenarios/golden/kernel-runs/k3-min-size-surplus-restore.json' },
+    upstream: { introduced: '1c5ecae3a93f (v4.1, subpool min_size accounting)', mainline: 'present', detail: 'free_huge_folio() still releases a surplus page whose reservation it restores; not reported' },
   }),
   known({
     id: 'failed-reserve-min-size',
@@ -64,6 +86,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     reference: 'mm/hugetlb.c hugetlb_reserve_pages (out_put_pages), hugepage_subpool_put_pages; scenarios/golden/kernel-runs/k4-failed-reserve-min-size.json',
     fix: fixFailedReserveMinSize,
     probe: { golden: 'scenarios/golden/kernel-runs/k4-failed-reserve-min-size.json' },
+    upstream: { introduced: 'a833a693a490 (v6.15)', mainline: 'present', detail: 'out_put_pages still puts the pages back before undoing used_hpages; 1d3f9bb4c8af (January 2026) fixed a related leak on the same path and kept the order' },
   }),
   known({
     id: 'failed-fault-size-quota',
@@ -74,6 +97,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     reference: 'mm/hugetlb.c alloc_hugetlb_folio (out_subpool_put); scenarios/golden/kernel-runs/k5-failed-fault-size-quota.json',
     fix: fixFailedFaultSizeQuota,
     probe: { golden: 'scenarios/golden/kernel-runs/k11-populate-retries-failed-fault.json' },
+    upstream: { introduced: 'a833a693a490 (v6.15)', mainline: 'fix queued', detail: 'mm/hugetlb: fix max-only subpool accounting on alloc_hugetlb_folio failure (v3, April 2026) is in mm-hotfixes-unstable and linux-next since September 2026, not yet in mainline' },
   }),
   known({
     id: 'fork-after-steal-reads-zero',
@@ -85,6 +109,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     reference: 'mm/hugetlb.c hugetlb_dup_vma_private, unmap_ref_private, hugetlb_no_page; scenarios/golden/kernel-runs/k15-fork-after-steal-reads-zero.json',
     fix: fixForkAfterStealReadsZero,
     probe: { golden: 'scenarios/golden/kernel-runs/k15-fork-after-steal-reads-zero.json' },
+    upstream: { introduced: '04f2cbe35699 (v2.6.27)', mainline: 'present', detail: 'hugetlb_dup_vma_private() still clears HPAGE_RESV_UNMAPPED at fork; not reported' },
   }),
 ];
 
