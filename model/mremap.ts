@@ -24,10 +24,11 @@ export const mremapOps = {
     }
     if (oldLen === 0) return 'EINVAL'; // a mirror: only reachable under a policy (MREMAP_MIRROR)
     if (newLen < oldLen) {
-      // A move that shrinks needs the whole old range inside the VMA at addr, checked before
-      // anything changes (measured on 6.18: a hole there gives EFAULT with the tail still mapped,
-      // kernel-runs/k13); then the tail is unmapped (6f) and the rest moves.
-      if (vma.end < addr + oldLen) return 'EFAULT';
+      // A move that shrinks (mremap_to: shrink_vma, then the move of what is left) needs what is
+      // left, [addr, addr + new_len), inside the VMA at addr, checked before anything changes
+      // (measured on 6.18: a hole there gives EFAULT with the tail still mapped, kernel-runs/k13);
+      // the tail may span holes and other VMAs, all unmapped first (k35, k36), then the rest moves.
+      if (vma.end < addr + newLen) return 'EFAULT';
       this.doMunmap(s, p, addr + newLen, addr + oldLen);
       this.moveVma(s, findVma(p, addr)!, addr, addr + newLen, newAddr);
       return 'ok';

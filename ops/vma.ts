@@ -76,16 +76,16 @@ export const mremap = defineOp<'mremap'>({
   c: (s, h) => `op_mremap(${h.proc}, ${h.map}, ${s.offset}, ${s.oldPages}, ${s.newPages}, ${h.to})`,
   // new_len 0 is EINVAL and nothing mapped at the old address EFAULT (the generic checks of
   // do_mremap, before hugetlb's own); a shrink in place or a same-size move succeeds (the move may
-  // span holes and VMAs: kernel-runs/k10, k12), and a move that shrinks needs its whole old range in
-  // one VMA (EFAULT otherwise, k13; where VMAs are split is not followed, so only a hole is sure to
-  // refuse it). What hugetlb refuses (growth, a mirror) is a policy's to change (observed/6a-6k).
+  // span holes and VMAs: kernel-runs/k10, k12), and a move that shrinks needs what is left after the
+  // shrink in one VMA (EFAULT otherwise, k13; the tail may span holes and VMAs, k35, k36; where VMAs
+  // are split is not followed, so only a hole is sure to refuse it). What hugetlb refuses (growth, a mirror) is a policy's to change (observed/6a-6k).
   results(s, t) {
     if (s.newPages === 0) return EINVAL_ONLY;
     const atOffset = t.hole(s.proc, s.map, s.offset, 1);
     if (atOffset === undefined) return ['ok', 'EINVAL', 'EFAULT', 'ENOMEM'];
     if (atOffset) return ['EFAULT'];
     if (s.newPages > s.oldPages || s.oldPages === 0) return ['ok', 'EINVAL', 'EFAULT', 'ENOMEM'];
-    if (s.to !== undefined && s.newPages < s.oldPages) return t.hole(s.proc, s.map, s.offset, s.oldPages) ? ['EFAULT'] : ['ok', 'EFAULT'];
+    if (s.to !== undefined && s.newPages < s.oldPages) return t.hole(s.proc, s.map, s.offset, s.newPages) ? ['EFAULT'] : ['ok', 'EFAULT'];
     return ONLY_OK;
   },
   promise(t, s, obs) {
