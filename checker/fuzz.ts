@@ -68,6 +68,18 @@ export interface FuzzOptions {
   interrupted?: () => boolean;
 }
 
+/** A generated scenario whose run on the kernel failed (a hung step, a crashed driver): the error,
+ *  with the scenario, so that it can be saved and run again on its own. */
+export class FuzzRunFailed extends Error {
+  constructor(
+    readonly scenario: Scenario,
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(`generated scenario ${index} (${scenario.name}) failed on the kernel: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 export async function fuzz(kernel: KernelRunner, opts: FuzzOptions): Promise<FuzzResult> {
   const samples = fc.sample(scenarioArbitrary({ weights: opts.weights, maxCommands: opts.maxCommands ?? 30 }), { numRuns: opts.runs, seed: opts.seed });
   const out: FuzzResult = { generated: samples.length, ran: 0, steps: 0, skipped: new Map(), divergences: [], coverage: { table: {} }, interrupted: false };
@@ -77,7 +89,13 @@ export async function fuzz(kernel: KernelRunner, opts: FuzzOptions): Promise<Fuz
       break;
     }
     const s = { ...s0, name: `fuzz-${opts.seed}-${i}` };
-    const r = await kernel.run(s, { allowLeak: opts.allowLeak });
+    let r;
+    try {
+      r = await kernel.run(s, { allowLeak: opts.allowLeak });
+    } catch (e) {
+      if (opts.interrupted?.()) throw e;
+      throw new FuzzRunFailed(s, i, e);
+    }
     opts.onProgress?.(i + 1);
     if (r.skipped !== undefined) {
       const reason = r.skipped.replace(/step \d+ /, 'a step ').replace(/\(Rsvd .*?\)/, '').slice(0, 90);

@@ -2,7 +2,7 @@
 import { randomInt } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { formatCoverage, fuzz } from '../checker/fuzz';
+import { formatCoverage, fuzz, FuzzRunFailed } from '../checker/fuzz';
 import { parseWeights } from '../generator/commands';
 import { formatScenario } from '../reports/scenario-json';
 import { sideBySide } from '../reports/side-by-side';
@@ -30,19 +30,37 @@ export async function fuzzCommand(opts: { runs: string; seed?: string; policy?: 
   }
   const maxCommands = opts.maxCommands !== undefined ? num(opts.maxCommands, '--max-commands', 1) : undefined;
   const started = Date.now();
-  const result = await withKernel(
-    io,
-    (session, interrupted) => {
-      policy = given ?? session.model;
-      return fuzz(session, {
-        runs, seed, policy, weights, maxCommands, allowLeak: opts.allowLeak, interrupted,
-        onProgress: (n) => {
-          if (io.isTTY && n % 10 === 0) io.err(`\r${n}/${runs} scenarios\x1b[K`);
-        },
-      });
-    },
-    { kernelModel: opts.kernelModel },
-  );
+  let result;
+  try {
+    result = await withKernel(
+      io,
+      (session, interrupted) => {
+        policy = given ?? session.model;
+        return fuzz(session, {
+          runs, seed, policy, weights, maxCommands, allowLeak: opts.allowLeak, interrupted,
+          onProgress: (n) => {
+            if (io.isTTY && n % 10 === 0) io.err(`\r${n}/${runs} scenarios\x1b[K`);
+          },
+        });
+      },
+      { kernelModel: opts.kernelModel },
+    );
+  } catch (e) {
+    if (!(e instanceof FuzzRunFailed)) throw e;
+    // The scenario that stopped the run is kept, to be run again on its own (the session has
+    // restored the machine already); then the kernel's error ends the command as before.
+    if (io.isTTY) io.err('\r\x1b[K');
+    const text = formatScenario(e.scenario) + '\n';
+    if (opts.save) {
+      mkdirSync(opts.save, { recursive: true });
+      const f = join(opts.save, `${e.scenario.name}.json`);
+      writeFileSync(f, text);
+      io.err(`hugecheck fuzz: ${e.message}; the scenario is saved in ${f} (hugecheck run --kernel ${f})\n`);
+    } else {
+      io.err(`hugecheck fuzz: ${e.message}; the scenario (--save DIR keeps it in a file):\n${text}`);
+    }
+    throw e.cause;
+  }
   if (io.isTTY) io.err('\r\x1b[K');
   const secs = (Date.now() - started) / 1000;
   io.out(`hugecheck fuzz: model:${policy!.name} against the kernel, seed ${seed}, ${runs} generated scenarios\n`);
