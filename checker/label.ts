@@ -29,8 +29,6 @@ export interface Label {
 /** Whether a label explains its violation (it is then not unexpected). */
 export const isExplained = (l: Label): boolean => (l.knownBugs?.length ?? 0) > 0;
 
-/** The functions each bug's fix overrides (the bug value's own list, model/policies/bugs.ts). */
-const fixFunctions = (bug: KnownBug): readonly (keyof Kernel)[] => bug.functions;
 
 export class Labeller {
   /** Bugs whose fix may be applied to this policy, in registry order. */
@@ -43,7 +41,7 @@ export class Labeller {
     const changed = policyChanges(policy);
     const conflicts = new Map<string, (keyof Kernel)[]>();
     for (const b of registry) {
-      const hit = fixFunctions(b).filter((f) => changed.has(f));
+      const hit = b.functions.filter((f) => changed.has(f)); // what the fix replaces (model/policies/bugs.ts)
       if (hit.length) conflicts.set(b.id, hit);
     }
     this.conflicts = conflicts;

@@ -5,11 +5,9 @@
  */
 import type { ReportDocument } from '../reports/document';
 import { checkDocument, scenarioDocument, zooDocument } from '../reports/documents';
-import { CHECK_REPORT_FORMAT, FormatError, parseCheckReport, parseZooReport, SCENARIO_FORMAT, ZOO_FORMAT } from '../formats';
+import { CHECK_REPORT_FORMAT, FormatError, parseCheckReport, parseZooReport, SCENARIO_FORMAT, scenarioAt, ZOO_FORMAT } from '../formats';
 import { renderHtml } from '../reports/html';
 import { renderMarkdown } from '../reports/markdown';
-import { ScenarioError, validateScenario } from '../scenario/validate';
-import type { Scenario } from '../scenario/types';
 import { UsageError } from '../io/errors';
 import { loadPolicy, readText } from '../io/load';
 import type { Io } from './io';
@@ -28,15 +26,6 @@ export function reportCommand(file: string, opts: { format: string; policy?: str
   return 0;
 }
 
-function scenarioOf(file: string, where: string, data: unknown): Scenario {
-  try {
-    return validateScenario(data);
-  } catch (e) {
-    if (e instanceof ScenarioError) throw new UsageError(`${file}: ${where}: ${e.message}`);
-    throw e;
-  }
-}
-
 function parsed<T>(file: string, parse: () => T): T {
   try {
     return parse();
@@ -50,7 +39,7 @@ function parsed<T>(file: string, parse: () => T): T {
 export function documentFor(file: string, data: unknown, policyArg?: string): ReportDocument {
   const format = (data as { format?: unknown } | null)?.format;
   if (format === SCENARIO_FORMAT) {
-    return scenarioDocument(scenarioOf(file, 'scenario', data), loadPolicy(policyArg ?? 'linux'), policyArg ?? 'linux', file).doc;
+    return scenarioDocument(parsed(file, () => scenarioAt(data, 'scenario')), loadPolicy(policyArg ?? 'linux'), policyArg ?? 'linux', file).doc;
   }
   if (format === CHECK_REPORT_FORMAT) {
     const r = parsed(file, () => parseCheckReport(data));

@@ -5,7 +5,7 @@
  * with the bug from one without it (what kernel/probe.ts relies on).
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { modelAfterProbe, probeHazard, probeScenario, withAndWithout, type ProbeResult } from '../kernel/probe';
 import { labelViolation } from '../checker/label';
@@ -48,7 +48,7 @@ describe('which kernel entry models a release', () => {
     expect(MAINLINE_7_3.measured).toBe(false);
     expect(MAINLINE_7_3.knownBugs.map((b) => b.id)).toEqual(KNOWN_BUGS.map((b) => b.id).filter((id) => id !== 'restore-reserve-still-mapped'));
     expect(POLICIES.get('linux-7.3')).toBe(MAINLINE_7_3.policy);
-    for (const k of KERNELS) for (const dir of k.goldens) expect(require('fs').readdirSync(join(ROOT, dir)).filter((f: string) => f.endsWith('.json')).length).toBeGreaterThan(5);
+    for (const k of KERNELS) for (const dir of k.goldens) expect(readdirSync(join(ROOT, dir)).filter((f: string) => f.endsWith('.json')).length).toBeGreaterThan(5);
   });
 });
 
@@ -60,8 +60,7 @@ const observed = (s: Parameters<typeof execute>[0], p: Parameters<typeof execute
 
 describe('bugs as values', () => {
   const goldens = (dir: string) =>
-    require('fs')
-      .readdirSync(join(ROOT, dir))
+    readdirSync(join(ROOT, dir))
       .map((f: string) => parseScenarioText(readFileSync(join(ROOT, dir, f), 'utf8'), f));
   const zoo = goldens('scenarios/zoo');
   const same = (a: Parameters<typeof execute>[1], b: Parameters<typeof execute>[1], scenarios: ReturnType<typeof goldens>) =>
